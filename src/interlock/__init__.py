@@ -1,0 +1,3 @@
+"""Interlock: marketing, sales and customer success on one system."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,205 @@
+"""Domain events: record inside the service's transaction, deliver after commit.
+
+A service calls :func:`record`. The event row and one delivery row per
+matching subscriber are written in the caller's transaction, so either both
+the change and its event exist or neither does. After commit a task delivers
+them; a failing subscriber is retried with back-off by the periodic sweep and
+logged, and the event is never lost. :func:`replay` feeds past events to a
+subscriber again, e.g. to rebuild a projection.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from interlock.core.context import current
+from interlock.core.models import Event, EventDelivery
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    name: str
+    types: frozenset[str]  # event types, or {"*"} for all
+    handler: Handler
+
+    def wants(self, event_type: str) -> bool:
+        return "*" in self.types or event_type in self.types
+
+
+_subscribers: dict[str, Subscriber] = {}
+
+
+def subscribe(*types: str, name: str | None = None) -> Callable[[Handler], Handler]:
+    """Register ``handler`` for events of ``types``; apps call this in ready()."""
+
+    def register(handler: Handler) -> Handler:
+        key = name or f"{handler.__module__}.{handler.__qualname__}"
+        _subscribers[key] = Subscriber(key, frozenset(types), handler)
+        return handler
+
+    return register
+
+
+def unsubscribe(name: str) -> None:
+    _subscribers.pop(name, None)
+
+
+def subscribers() -> dict[str, Subscriber]:
+    return dict(_subscribers)
+
+
+def subject_label(subject: models.Model | type[models.Model]) -> str:
+    return subject._meta.label_lower
+
+
+def record(
+    event_type: str,
+    *,
+    subject: models.Model,
+    payload: dict[str, Any] | None = None,
+    actor: Any | None = None,
+    occurred_at: datetime | None = None,
+) -> Event:
+    """Write one event (and its deliveries) in the current transaction."""
+    acting = current()
+    actor = actor if actor is not None else acting.actor
+    event = Event(
+        type=event_type,
+        subject_type=subject_label(subject),
+        subject_id=subject.pk,
+        actor=actor if getattr(actor, "pk", None) else None,
+        source=acting.source,
+        occurred_at=occurred_at or timezone.now(),
+        payload=payload or {},
+    )
+    models.Model.save(event)
+    wanted = [s.name for s in _subscribers.values() if s.wants(event_type)]
+    if wanted:
+        EventDelivery.objects.bulk_create(
+            EventDelivery(event=event, subscriber=name) for name in wanted
+        )
+        _deliver_on_commit([event.pk])
+    return event
+
+
+def deliveries_for_bulk(event_ids: list[int], event_type: str) -> None:
+    """Create delivery rows for events written by a bulk path, in its transaction."""
+    wanted = [s.name for s in _subscribers.values() if s.wants(event_type)]
+    if not wanted or not event_ids:
+        return
+    EventDelivery.objects.bulk_create(
+        (EventDelivery(event_id=eid, subscriber=name) for eid in event_ids for name in wanted),
+        batch_size=5000,
+    )
+    _deliver_on_commit(event_ids)
+
+
+def _deliver_on_commit(event_ids: list[int]) -> None:
+    from interlock.core.tasks import deliver_events
+
+    def enqueue() -> None:
+        try:
+            for start in range(0, len(event_ids), 1000):
+                deliver_events(event_ids[start : start + 1000])
+        except Exception:  # the queue may be down: the sweep delivers later
+            log.exception("could not enqueue delivery of %d events", len(event_ids))
+
+    transaction.on_commit(enqueue)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(3600, 15 * 2 ** max(0, attempts - 1)))
+
+
+def deliver(delivery_ids: Iterable[int] | None = None, *, event_ids: Iterable[int] | None = None) -> int:
+    """Run pending deliveries that are due; returns how many succeeded."""
+    now = timezone.now()
+    pending = EventDelivery.objects.filter(status=EventDelivery.Status.PENDING).filter(
+        models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
+    )
+    if delivery_ids is not None:
+        pending = pending.filter(pk__in=list(delivery_ids))
+    if event_ids is not None:
+        pending = pending.filter(event_id__in=list(event_ids))
+    done = 0
+    for delivery in pending.select_related("event").order_by("event_id", "pk").iterator():
+        if _deliver_one(delivery):
+            done += 1
+    return done
+
+
+def _deliver_one(delivery: EventDelivery) -> bool:
+    subscriber = _subscribers.get(delivery.subscriber)
+    delivery.attempts += 1
+    try:
+        if subscriber is None:
+            raise LookupError(f"no subscriber named {delivery.subscriber!r} is registered")
+        with transaction.atomic():
+            subscriber.handler(delivery.event)
+    except Exception as exc:
+        log.exception(
+            "subscriber %s failed on event %s (attempt %d)",
+            delivery.subscriber,
+            delivery.event_id,
+            delivery.attempts,
+        )
+        delivery.last_error = f"{type(exc).__name__}: {exc}"[:4000]
+        if delivery.attempts >= settings.EVENT_MAX_ATTEMPTS:
+            delivery.status = EventDelivery.Status.FAILED
+        delivery.next_attempt_at = timezone.now() + _backoff(delivery.attempts)
+        delivery.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        return False
+    delivery.status = EventDelivery.Status.DONE
+    delivery.delivered_at = timezone.now()
+    delivery.last_error = ""
+    delivery.save(update_fields=["attempts", "status", "delivered_at", "last_error"])
+    return True
+
+
+def retry_failed(subscriber: str | None = None) -> int:
+    """Put failed deliveries back in the queue (after a fix was deployed)."""
+    qs = EventDelivery.objects.filter(status=EventDelivery.Status.FAILED)
+    if subscriber:
+        qs = qs.filter(subscriber=subscriber)
+    return qs.update(status=EventDelivery.Status.PENDING, next_attempt_at=None, attempts=0)
+
+
+def replay(
+    subscriber_name: str,
+    *,
+    since: datetime | None = None,
+    types: Iterable[str] | None = None,
+    batch_size: int = 2000,
+) -> int:
+    """Feed past events to one subscriber again, oldest first; returns the count."""
+    subscriber = _subscribers[subscriber_name]
+    count = 0
+    for event in _events_for(subscriber, since=since, types=types, batch_size=batch_size):
+        with transaction.atomic():
+            subscriber.handler(event)
+        count += 1
+    return count
+
+
+def _events_for(
+    subscriber: Subscriber, *, since: datetime | None, types: Iterable[str] | None, batch_size: int
+) -> Iterator[Event]:
+    qs = Event.objects.order_by("pk")
+    wanted = set(types) if types else set(subscriber.types)
+    if "*" not in wanted:
+        qs = qs.filter(type__in=wanted)
+    if since is not None:
+        qs = qs.filter(occurred_at__gte=since)
+    yield from qs.iterator(chunk_size=batch_size)

@@ -1,0 +1,80 @@
+"""Request-level plumbing: who acts, which language, how big an API body may be."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from interlock.core.context import Source, acting
+
+Next = Callable[[HttpRequest], HttpResponse]
+
+
+def client_addr(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Stamp everything a web request changes with its user and source."""
+
+    def __init__(self, get_response: Next) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user if request.user.is_authenticated else None
+        source = Source.API if request.path.startswith("/api/") else Source.WEB
+        with acting(user, source, client_addr(request)):
+            return self.get_response(request)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Django's locale choice (cookie, then browser), with the user's saved choice first."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "language", ""):
+            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
+
+
+class ApiBodyLimitMiddleware:
+    """Answer 413 before reading an oversized API body."""
+
+    def __init__(self, get_response: Next) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > settings.API_MAX_BODY_BYTES:
+                return problem_response(
+                    413,
+                    _("Request body too large"),
+                    _("The body has %(size)d bytes; the limit is %(limit)d bytes.")
+                    % {"size": length, "limit": settings.API_MAX_BODY_BYTES},
+                )
+        return self.get_response(request)
+
+
+def problem_response(
+    status: int, title: str, detail: str, *, errors: list[dict[str, object]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JsonResponse:
+    """An RFC 9457 problem document."""
+    body: dict[str, object] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    response = JsonResponse(body, status=status, content_type="application/problem+json")
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response

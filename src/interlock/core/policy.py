@@ -1,0 +1,124 @@
+"""The one permission policy: who may do what.
+
+Views, API endpoints, CLI and tasks ask :func:`can` or :func:`require`; no
+view decides on its own. Rules read only the user's role, team-lead
+memberships (``user.leads_team(team)``) and the object, so this module
+imports no app. The access matrix in ``tests/test_access_matrix.py`` tests
+the allowed and the denied case of every URL and API operation.
+
+Roles:
+- ``admin``: runs the installation (users, teams, calendars, tokens, trash);
+- ``management``: reads everything incl. audit and events, plans, approves;
+- ``member``: works in the teams; a team lead is a member with a lead
+  membership in that team;
+- ``readonly``: reads the shared record, never writes (API tokens too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+Rule = Callable[[Any, Any], bool]
+
+
+class Role:
+    ADMIN = "admin"
+    MANAGEMENT = "management"
+    MEMBER = "member"
+    READONLY = "readonly"
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _role(user: Any) -> str | None:
+    if not _active(user):
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    return str(getattr(user, "role", Role.READONLY))
+
+
+def is_admin(user: Any, obj: Any = None) -> bool:
+    return _role(user) == Role.ADMIN
+
+
+def is_oversight(user: Any, obj: Any = None) -> bool:
+    return _role(user) in {Role.ADMIN, Role.MANAGEMENT}
+
+
+def is_signed_in(user: Any, obj: Any = None) -> bool:
+    return _role(user) is not None
+
+
+def may_write(user: Any, obj: Any = None) -> bool:
+    return _role(user) in {Role.ADMIN, Role.MANAGEMENT, Role.MEMBER}
+
+
+def _leads_team(user: Any, team: Any) -> bool:
+    return team is not None and bool(user.leads_team(team))
+
+
+def _team_of(obj: Any) -> Any:
+    return getattr(obj, "team", obj)
+
+
+def manage_team_members(user: Any, team: Any) -> bool:
+    return is_admin(user) or (may_write(user) and _leads_team(user, team))
+
+
+def manage_absence(user: Any, absence_or_user: Any) -> bool:
+    """An absence is kept by the person, their team lead, or an admin."""
+    if is_admin(user):
+        return True
+    if not may_write(user):
+        return False
+    person = getattr(absence_or_user, "user", absence_or_user)
+    if person is None or person.pk == user.pk:
+        return True
+    return any(user.leads_team(team) for team in person.teams.all())
+
+
+def manage_own_token(user: Any, token: Any = None) -> bool:
+    if not is_signed_in(user):
+        return False
+    return token is None or token.user_id == user.pk or is_admin(user)
+
+
+RULES: dict[str, Rule] = {
+    # Reading the organisation and the shared record: everybody signed in.
+    "org.view": is_signed_in,
+    "calendar.view": is_signed_in,
+    # Organisation upkeep.
+    "user.manage": is_admin,
+    "team.manage": is_admin,
+    "team.members": manage_team_members,
+    "calendar.manage": lambda user, team: is_admin(user) or manage_team_members(user, team),
+    "absence.manage": manage_absence,
+    # Platform.
+    "token.manage": manage_own_token,
+    "token.write_scope": may_write,
+    "trash.view": is_admin,
+    "trash.restore": is_admin,
+    "audit.view": is_oversight,
+    "event.view": is_oversight,
+    "admin.site": is_admin,
+}
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise LookupError(f"no policy rule for {action!r}") from None
+    return bool(rule(user, obj))
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless ``user`` may do ``action`` (on ``obj``)."""
+    if not can(user, action, obj):
+        raise PermissionDenied(action)
