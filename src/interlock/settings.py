@@ -273,7 +273,8 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("INTERLOCK_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("INTERLOCK_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("INTERLOCK_HSTS_PRELOAD", False)
+    # Only the header; submitting the domain to the preload list stays a manual step.
+    SECURE_HSTS_PRELOAD = env_bool("INTERLOCK_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 

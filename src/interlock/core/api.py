@@ -9,15 +9,20 @@ Errors are RFC 9457 problem documents.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -26,6 +31,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from interlock.core import policy
 from interlock.core.context import Source, _current, Acting
 from interlock.core.middleware import client_addr, problem_response
+from interlock.core.pagination import InvalidCursor
 from interlock.core.tokens import token_authenticate
 
 log = logging.getLogger(__name__)
@@ -81,6 +87,7 @@ class TokenAuth(HttpBearer):
         found = token_authenticate(raw=token)
         if found is None:
             return None
+        request.api_token = found  # type: ignore[attr-defined]
         return _admit(
             request, found.user, f"token:{found.pk}", read_only_scope=found.scope == "read"
         )
@@ -102,16 +109,59 @@ def _problem(status: int, title: str, detail: str, **kw: Any) -> HttpResponse:
     return problem_response(status, title, detail, **kw)
 
 
+_LOCATIONS = {"body", "payload", "query", "path", "header", "cookie", "form"}
+
+
 def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, object]]:
     result = []
     for error in errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        loc = [str(part) for part in error.get("loc", ()) if part not in _LOCATIONS]
         result.append({"field": ".".join(loc) or None, "message": str(error.get("msg", ""))})
     return result
 
 
+class InterlockAPI(NinjaAPI):
+    """NinjaAPI whose every answer under /api/v1/ is JSON, wrong paths included.
+
+    Ninja answers an unknown method with a plain-text 405 and Django an
+    unknown path with an HTML 404; here both are problem documents.
+    """
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _problem_on_405(pattern.callback)
+        urls.append(re_path(r"^.*$", _unknown_path, name="unknown-path"))
+        return urls
+
+
+def _problem_on_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            return _problem(
+                405, _("Method not allowed"),
+                _("This path does not support %(method)s; it supports %(allowed)s.")
+                % {"method": request.method, "allowed": response["Allow"]},
+                headers={"Allow": response["Allow"]},
+            )
+        return response
+
+    return wrapped
+
+
+@csrf_exempt
+def _unknown_path(request: HttpRequest) -> HttpResponse:
+    return _problem(
+        404, _("Not found"),
+        _("There is no API endpoint at %(path)s; see /api/v1/docs.") % {"path": request.path},
+    )
+
+
 def build_api() -> NinjaAPI:
-    api = NinjaAPI(
+    api = InterlockAPI(
         title="Interlock API",
         version="1",
         description=(
@@ -170,9 +220,23 @@ def build_api() -> NinjaAPI:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return _problem(404, _("Not found"), _("No such record, or it is in the trash."))
 
+    @api.exception_handler(InvalidCursor)
+    def bad_cursor(request: HttpRequest, exc: InvalidCursor) -> HttpResponse:
+        return _problem(400, _("Malformed request"), str(exc), errors=[
+            {"field": "cursor", "message": str(exc)},
+        ])
+
+    @api.exception_handler(IntegrityError)
+    def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        log.info("API conflict on %s %s: %s", request.method, request.path, exc)
+        return _problem(
+            409, _("Conflict"),
+            _("This would clash with an existing record (e.g. the same name or short name)."),
+        )
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        if exc.status_code == 400:
+        if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
             detail = _("The request body is not valid JSON.")
             return _problem(400, _("Malformed request"), detail)
         if exc.status_code == 403:

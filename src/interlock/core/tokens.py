@@ -7,8 +7,10 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from interlock.core import events, policy
 from interlock.core.models import ApiToken
@@ -31,6 +33,8 @@ def token_create(
     if scope == ApiToken.Scope.WRITE:
         policy.require(user, "token.write_scope")
     policy.require(user, "token.manage")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The expiry must lie in the future.")})
     public = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{public}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
@@ -69,3 +73,8 @@ def token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
             token.save(update_fields=["revoked_at"])
             events.record("token.revoked", subject=token, actor=actor)
     return token
+
+
+def tokens_of(user: Any) -> models.QuerySet[ApiToken]:
+    """The tokens of ``user``, revoked and expired ones included."""
+    return ApiToken.objects.filter(user=user)

@@ -1,14 +1,435 @@
-"""The bulk path for users: validated rows written with executemany."""
+"""The bulk path for users: validated rows written with executemany.
+
+:func:`bulk_insert_users` applies the rules of :func:`interlock.org.services.user_create`
+to every row first; if any row is invalid it raises one ``ValidationError`` that
+names the row numbers (1-based) and reasons, and writes nothing. Otherwise it
+writes, in one transaction and without the ORM's per-object path:
+
+- the users (``executemany`` on SQLite, ``COPY``/``INSERT … RETURNING`` on
+  PostgreSQL), each with an unusable password;
+- their memberships of ``team`` when one is given;
+- one django-auditlog entry per user (and membership), in the same shape the
+  auditlog signal writes for a single create, stamped with the acting user and
+  source from :func:`interlock.core.context.current`;
+- one ``user.created`` domain event per user (and ``team.member_set`` per
+  membership) plus their delivery rows.
+
+Measured figures are in docs/benchmarks.md (``make bench``).
+"""
 
 from __future__ import annotations
 
+import json
+import re
+import secrets
+import unicodedata
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+from auditlog.cid import get_cid
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import connection, transaction
+from django.utils import timezone
 
-from interlock.org.models import Team
+from interlock.core import events
+from interlock.core.context import current
+from interlock.core.models import AuditEntry, Event
+from interlock.org.models import Membership, Team, User
+
+FIELDS = ("username", "email", "first_name", "last_name", "role", "language", "title", "is_active")
+# Django's UnicodeUsernameValidator, compiled once.
+_USERNAME_RE = re.compile(r"^[\w.@+-]+\Z")
+_email_ok = EmailValidator()
+_MAX_ERRORS = 50  # rows listed in the error; the count says how many more
+_CHUNK = 900  # parameters per IN (...) lookup on SQLite
 
 
-def bulk_insert_users(*, actor: Any, rows: Sequence[dict[str, Any]], team: Team | None) -> list[int]:
-    raise NotImplementedError  # filled in by the bench work
+def _max_length(model: type[Any], name: str) -> int:
+    length = model._meta.get_field(name).max_length
+    assert length is not None
+    return int(length)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError
+    return value
+
+
+def _clean_row(raw: Any, limits: dict[str, int], roles: frozenset[str]) -> tuple[dict[str, Any], list[str]]:
+    """One row normalised as user_create normalises it, and what is wrong with it."""
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        return {}, ["not a mapping of fields"]
+    unknown = set(raw) - set(FIELDS)
+    if unknown:
+        problems.append("unknown fields: " + ", ".join(sorted(map(str, unknown))))
+    row: dict[str, Any] = {}
+    for name in ("username", "email", "first_name", "last_name", "role", "language", "title"):
+        try:
+            value = _text(raw.get(name))
+        except TypeError:
+            problems.append(f"{name}: must be text")
+            value = ""
+        if "\x00" in value:
+            problems.append(f"{name}: contains a NUL character")
+            value = value.replace("\x00", "")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            problems.append(f"{name}: is not valid Unicode text")
+            value = value.encode("utf-8", "replace").decode("utf-8")
+        row[name] = value
+    # user_create strips; AbstractUser.clean() NFKC-normalises the username.
+    row["username"] = unicodedata.normalize("NFKC", row["username"].strip())
+    row["email"] = row["email"].strip().lower()
+    row["first_name"] = row["first_name"].strip()
+    row["last_name"] = row["last_name"].strip()
+    row["role"] = row["role"] or User.Roles.MEMBER
+    active = raw.get("is_active", True)
+    if not isinstance(active, bool):
+        problems.append("is_active: must be true or false")
+        active = True
+    row["is_active"] = active
+
+    username = row["username"]
+    if not username:
+        problems.append("username: this field cannot be blank")
+    else:
+        if len(username) > limits["username"]:
+            problems.append(f"username: at most {limits['username']} characters")
+        if not _USERNAME_RE.match(username):
+            problems.append("username: only letters, digits and @/./+/-/_ are allowed")
+    if row["email"]:
+        if len(row["email"]) > limits["email"]:
+            problems.append(f"email: at most {limits['email']} characters")
+        else:
+            try:
+                _email_ok(row["email"])
+            except ValidationError:
+                problems.append("email: not a valid e-mail address")
+    if row["role"] not in roles:
+        problems.append(f"role: {row['role']!r} is not one of {', '.join(sorted(roles))}")
+    for name in ("first_name", "last_name", "language", "title"):
+        if len(row[name]) > limits[name]:
+            problems.append(f"{name}: at most {limits[name]} characters")
+    return row, problems
+
+
+def _existing(cursor: Any, column: str, values: Sequence[str]) -> set[str]:
+    """Which of ``values`` already occur in ``org_user.<column>``."""
+    table = User._meta.db_table
+    found: set[str] = set()
+    if not values:
+        return found
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [list(values)])
+        return {r[0] for r in cursor.fetchall()}
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", chunk)
+        found.update(r[0] for r in cursor.fetchall())
+    return found
+
+
+def validate_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Normalise and check every row; raise one ValidationError naming the bad rows."""
+    limits = {
+        name: _max_length(User, name)
+        for name in ("username", "email", "first_name", "last_name", "language", "title")
+    }
+    roles = frozenset(User.Roles.values)
+    cleaned: list[dict[str, Any]] = []
+    problems: dict[int, list[str]] = {}
+    seen_usernames: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    for number, raw in enumerate(rows, start=1):
+        row, wrong = _clean_row(raw, limits, roles)
+        username, email = row.get("username"), row.get("email")
+        if username:
+            first = seen_usernames.setdefault(username, number)
+            if first != number:
+                wrong.append(f"username: {username!r} is also in row {first}")
+        if email:
+            first = seen_emails.setdefault(email, number)
+            if first != number:
+                wrong.append(f"email: {email!r} is also in row {first}")
+        if wrong:
+            problems[number] = wrong
+        cleaned.append(row)
+    with connection.cursor() as cursor:
+        taken_names = _existing(cursor, "username", list(seen_usernames))
+        taken_emails = _existing(cursor, "email", list(seen_emails))
+    for name in sorted(taken_names, key=seen_usernames.__getitem__):
+        problems.setdefault(seen_usernames[name], []).append(
+            f"username: a user named {name!r} already exists"
+        )
+    for email in sorted(taken_emails, key=seen_emails.__getitem__):
+        problems.setdefault(seen_emails[email], []).append(
+            f"email: a user with {email!r} already exists"
+        )
+    if problems:
+        numbers = sorted(problems)
+        lines = [f"row {n}: " + "; ".join(problems[n]) for n in numbers[:_MAX_ERRORS]]
+        if len(numbers) > _MAX_ERRORS:
+            lines.append(f"… and {len(numbers) - _MAX_ERRORS} more invalid rows")
+        raise ValidationError(lines, code="invalid_rows")
+    return cleaned
+
+
+# --- writing ---------------------------------------------------------------
+
+
+def _columns(cols: Sequence[str]) -> str:
+    return ", ".join(connection.ops.quote_name(c) for c in cols)
+
+
+def _write(cursor: Any, table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Append ``rows``: COPY on PostgreSQL, executemany elsewhere."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({_columns(cols)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(cols))
+    cursor.executemany(f"INSERT INTO {table} ({_columns(cols)}) VALUES ({marks})", rows)
+
+
+def _write_returning(
+    cursor: Any, table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]], key: str
+) -> list[tuple[int, Any]] | None:
+    """On PostgreSQL insert with ``RETURNING id, <key>``; elsewhere executemany and None."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        _write(cursor, table, cols, rows)
+        return None
+    per = max(1, 60000 // len(cols))  # PostgreSQL allows 65535 parameters
+    marks = "(" + ", ".join(["%s"] * len(cols)) + ")"
+    out: list[tuple[int, Any]] = []
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        cursor.execute(
+            f"INSERT INTO {table} ({_columns(cols)}) VALUES {', '.join([marks] * len(chunk))} "
+            f"RETURNING id, {connection.ops.quote_name(key)}",
+            [value for row in chunk for value in row],
+        )
+        out.extend(cursor.fetchall())
+    return out
+
+
+def _max_id(cursor: Any, table: str) -> int:
+    cursor.execute(f"SELECT MAX(id) FROM {table}")
+    value = cursor.fetchone()[0]
+    return int(value or 0)
+
+
+def _ids_by_username(cursor: Any, usernames: Sequence[str], after: int) -> dict[str, int]:
+    """Read the new ids back by username (unique), starting with the id range we wrote."""
+    table = User._meta.db_table
+    wanted = set(usernames)
+    cursor.execute(f"SELECT id, username FROM {table} WHERE id > %s", [after])
+    ids = {name: pk for pk, name in cursor.fetchall() if name in wanted}
+    missing = [name for name in usernames if name not in ids]
+    for start in range(0, len(missing), _CHUNK):
+        chunk = missing[start : start + _CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(f"SELECT id, username FROM {table} WHERE username IN ({marks})", chunk)
+        ids.update((name, pk) for pk, name in cursor.fetchall())
+    return ids
+
+
+def _event_ids(
+    cursor: Any, rows: Sequence[Sequence[Any]], after: int, event_type: str
+) -> list[int]:
+    returned = _write_returning(cursor, Event._meta.db_table, _EVENT_COLS, rows, "subject_id")
+    if returned is not None:
+        return [pk for pk, _subject in returned]
+    # SQLite: this transaction holds the database's only write lock, so every
+    # event of this type above ``after`` is ours.
+    cursor.execute(
+        f"SELECT id FROM {Event._meta.db_table} WHERE id > %s AND type = %s ORDER BY id",
+        [after, event_type],
+    )
+    ids = [r[0] for r in cursor.fetchall()]
+    if len(ids) != len(rows):
+        raise RuntimeError("bulk insert: could not read back the new event ids")
+    return ids
+
+
+_USER_COLS = (
+    "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
+    "is_staff", "is_active", "date_joined", "role", "language", "title",
+)
+_EVENT_COLS = ("type", "subject_type", "subject_id", "actor_id", "source", "occurred_at", "payload")
+_AUDIT_COLS = (
+    "content_type_id", "object_pk", "object_id", "object_repr", "serialized_data", "action",
+    "changes_text", "changes", "actor_id", "cid", "remote_addr", "remote_port", "timestamp",
+    "additional_data", "actor_email", "source",
+)
+_MEMBER_COLS = ("user_id", "team_id", "role", "joined_at")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _dt(value: datetime) -> Any:
+    """A datetime as the backend stores it (SQLite: text in UTC)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _repr(row: dict[str, Any]) -> str:
+    full = f"{row['first_name']} {row['last_name']}".strip()
+    return full or row["username"]
+
+
+def bulk_insert_users(
+    *, actor: Any, rows: Sequence[dict[str, Any]], team: Team | None
+) -> list[int]:
+    """Validate ``rows`` and write them as users in one transaction; returns the ids.
+
+    Rows hold ``username`` (required) and optionally ``email``, ``first_name``,
+    ``last_name``, ``role``, ``language``, ``title``, ``is_active``. New users
+    have an unusable password; they set one by password reset.
+    """
+    cleaned = validate_rows(rows)
+    if not cleaned:
+        return []
+    acting = current()
+    audit_actor = acting.actor if getattr(acting.actor, "pk", None) else None
+    event_actor = actor if getattr(actor, "pk", None) else audit_actor
+    now = timezone.now()
+    now_db = _dt(now)
+    now_audit = str(timezone.make_naive(now, UTC)) if now.tzinfo else str(now)
+    cid = get_cid()
+    user_ct = ContentType.objects.get_for_model(User).pk
+    member_ct = ContentType.objects.get_for_model(Membership).pk
+    actor_id = getattr(audit_actor, "pk", None)
+    actor_email = getattr(audit_actor, "email", None) if audit_actor is not None else None
+    event_actor_id = getattr(event_actor, "pk", None)
+    token = secrets.token_urlsafe
+    prefix = UNUSABLE_PASSWORD_PREFIX
+
+    user_rows = [
+        (
+            prefix + token(30), None, False, r["username"], r["first_name"], r["last_name"],
+            r["email"], r["role"] == User.Roles.ADMIN, r["is_active"], now_db, r["role"],
+            r["language"], r["title"],
+        )
+        for r in cleaned
+    ]
+    usernames = [r["username"] for r in cleaned]
+    user_table = User._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        before = _max_id(cursor, user_table)
+        returned = _write_returning(cursor, user_table, _USER_COLS, user_rows, "username")
+        if returned is not None:
+            by_name = {name: pk for pk, name in returned}
+        else:
+            by_name = _ids_by_username(cursor, usernames, before)
+        if len(by_name) != len(usernames):
+            raise RuntimeError("bulk insert: could not read back the new user ids")
+        ids = [by_name[name] for name in usernames]
+
+        audit_rows: list[tuple[Any, ...]] = []
+        for pk, r in zip(ids, cleaned, strict=True):
+            changes = {
+                "is_superuser": ["None", "False"],
+                "username": ["None", r["username"]],
+                "first_name": ["None", r["first_name"]],
+                "last_name": ["None", r["last_name"]],
+                "email": ["None", r["email"]],
+                "is_staff": ["None", str(r["role"] == User.Roles.ADMIN)],
+                "is_active": ["None", str(r["is_active"])],
+                "date_joined": ["None", now_audit],
+                "id": ["None", str(pk)],
+                "role": ["None", r["role"]],
+                "language": ["None", r["language"]],
+                "title": ["None", r["title"]],
+            }
+            audit_rows.append(
+                (
+                    user_ct, str(pk), pk, _repr(r), None, AuditEntry.Action.CREATE, "",
+                    _json(changes), actor_id, cid, acting.remote_addr, None, now_db, None,
+                    actor_email, acting.source,
+                )
+            )
+        event_after = _max_id(cursor, Event._meta.db_table)
+        event_rows = [
+            ("user.created", "org.user", pk, event_actor_id, acting.source, now_db,
+             _json({"role": r["role"]}))
+            for pk, r in zip(ids, cleaned, strict=True)
+        ]
+        if team is not None:
+            _write_memberships(
+                cursor, ids, [_repr(r) for r in cleaned], team, now_db, now_audit, member_ct, audit_rows, actor_id, actor_email, cid,
+                acting.source, acting.remote_addr,
+            )
+        _write(cursor, AuditEntry._meta.db_table, _AUDIT_COLS, audit_rows)
+        user_event_ids = _event_ids(cursor, event_rows, event_after, "user.created")
+        events.deliveries_for_bulk(user_event_ids, "user.created")
+        if team is not None:
+            member_after = _max_id(cursor, Event._meta.db_table)
+            member_events = [
+                ("team.member_set", "org.team", team.pk, event_actor_id, acting.source, now_db,
+                 _json({"user": pk, "role": Membership.Role.MEMBER, "new": True}))
+                for pk in ids
+            ]
+            member_event_ids = _event_ids(cursor, member_events, member_after, "team.member_set")
+            events.deliveries_for_bulk(member_event_ids, "team.member_set")
+    return ids
+
+
+def _write_memberships(
+    cursor: Any,
+    ids: Sequence[int],
+    reprs: Sequence[str],
+    team: Team,
+    now_db: Any,
+    now_audit: str,
+    member_ct: int,
+    audit_rows: list[tuple[Any, ...]],
+    actor_id: int | None,
+    actor_email: str | None,
+    cid: str | None,
+    source: str,
+    remote_addr: str | None,
+) -> None:
+    table = Membership._meta.db_table
+    user_ids = list(ids)
+    before = _max_id(cursor, table)
+    rows = [(pk, team.pk, Membership.Role.MEMBER, now_db) for pk in user_ids]
+    returned = _write_returning(cursor, table, _MEMBER_COLS, rows, "user_id")
+    if returned is None:
+        cursor.execute(
+            f"SELECT id, user_id FROM {table} WHERE id > %s AND team_id = %s", [before, team.pk]
+        )
+        returned = cursor.fetchall()
+    by_user = {user_id: pk for pk, user_id in returned}
+    role_label = str(Membership.Role.MEMBER.label)
+    for user_id, user_repr in zip(user_ids, reprs, strict=True):
+        pk = by_user[user_id]
+        changes = {
+            "id": ["None", str(pk)],
+            "user": ["None", str(user_id)],
+            "team": ["None", str(team.pk)],
+            "role": ["None", Membership.Role.MEMBER.value],
+            "joined_at": ["None", now_audit],
+        }
+        audit_rows.append(
+            (
+                member_ct, str(pk), pk, f"{user_repr} @ {team} ({role_label})", None,
+                AuditEntry.Action.CREATE, "", _json(changes), actor_id, cid, remote_addr, None,
+                now_db, None, actor_email, source,
+            )
+        )
