@@ -48,7 +48,9 @@ def _secret_key() -> str:
             )
         return key
     if PRODUCTION:
-        raise ImproperlyConfigured("INTERLOCK_SECRET_KEY (or INTERLOCK_SECRET_KEY_FILE) must be set.")
+        raise ImproperlyConfigured(
+            "INTERLOCK_SECRET_KEY (or INTERLOCK_SECRET_KEY_FILE) must be set."
+        )
     if TESTING:
         return "test-only-" + "x" * 50
     path = DATA_DIR / "secret_key"
@@ -90,10 +92,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "interlock.core.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "interlock.core.middleware.LanguageMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "interlock.core.middleware.UserLanguageMiddleware",
     "interlock.core.middleware.RequestContextMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -279,7 +282,12 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 
 # --- E-mail ------------------------------------------------------------------
-EMAIL_BACKEND = env_str("INTERLOCK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env_str(
+    "INTERLOCK_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_HOST = env_str("INTERLOCK_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("INTERLOCK_EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("INTERLOCK_EMAIL_USER", "")

@@ -28,7 +28,11 @@ def test_create_and_update_are_audited_with_source_and_actor(people: Any) -> Non
     created, updated = _entries(team)
     assert created.action == AuditEntry.Action.CREATE
     assert updated.changes_dict["name"] == ["Partners", "Channel partners"]
-    assert (updated.actor, updated.source, updated.remote_addr) == (people.admin, Source.API, "192.0.2.7")
+    assert (updated.actor, updated.source, updated.remote_addr) == (
+        people.admin,
+        Source.API,
+        "192.0.2.7",
+    )
 
 
 def test_system_changes_are_marked_as_system(people: Any) -> None:
@@ -39,7 +43,9 @@ def test_system_changes_are_marked_as_system(people: Any) -> None:
 
 def test_passwords_never_reach_the_audit_log(people: Any) -> None:
     with acting(people.admin, Source.WEB):
-        user = services.user_create(actor=people.admin, username="newbie", password="s3cret-Passw0rd!")
+        user = services.user_create(
+            actor=people.admin, username="newbie", password="s3cret-Passw0rd!"
+        )
     entry = _entries(user).get()
     assert "password" not in entry.changes_dict
     assert "s3cret" not in str(entry.changes)

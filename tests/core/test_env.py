@@ -24,7 +24,11 @@ def test_booleans_and_bad_booleans(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_integers_with_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("X_N", "12")
     assert env.env_int("X_N", 1, minimum=1, maximum=20) == 12
-    for bad, message in (("abc", "not a whole number"), ("0", "below the minimum"), ("99", "above")):
+    for bad, message in (
+        ("abc", "not a whole number"),
+        ("0", "below the minimum"),
+        ("99", "above"),
+    ):
         monkeypatch.setenv("X_N", bad)
         with pytest.raises(ImproperlyConfigured, match=message):
             env.env_int("X_N", 1, minimum=1, maximum=20)
@@ -54,11 +58,17 @@ def test_urls_and_choices(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _interlock(args: list[str], tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("INTERLOCK_", "DATABASE_URL"))}
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("INTERLOCK_", "DATABASE_URL"))
+    }
     environment |= {"INTERLOCK_DATA_DIR": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1", **extra}
     return subprocess.run(
         [sys.executable, "-m", "interlock.cli", *args],
-        env=environment, capture_output=True, text=True, timeout=120, check=False,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -69,14 +79,17 @@ def test_bad_value_stops_start_up_with_a_message(tmp_path: Path) -> None:
 
 
 def test_production_requires_a_secret_key(tmp_path: Path) -> None:
-    result = _interlock(["check"], tmp_path, INTERLOCK_ENV="production", INTERLOCK_ALLOWED_HOSTS="crm.example.com")
+    result = _interlock(
+        ["check"], tmp_path, INTERLOCK_ENV="production", INTERLOCK_ALLOWED_HOSTS="crm.example.com"
+    )
     assert result.returncode == 2
     assert "INTERLOCK_SECRET_KEY" in result.stderr
 
 
 def test_production_passes_the_deploy_check(tmp_path: Path) -> None:
     result = _interlock(
-        ["check", "--deploy", "--fail-level", "WARNING"], tmp_path,
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
         INTERLOCK_ENV="production",
         INTERLOCK_SECRET_KEY="k" * 20 + "-production-secret-with-enough-entropy-0123456789",
         INTERLOCK_ALLOWED_HOSTS="crm.example.com",

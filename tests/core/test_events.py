@@ -56,7 +56,9 @@ def test_rolled_back_change_leaves_no_event(received: Any) -> None:
     assert not EventDelivery.objects.exists()
 
 
-def test_subscriber_runs_after_commit_only(received: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_subscriber_runs_after_commit_only(
+    received: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         events.record("test.happened", subject=_team())
         assert received["events"] == []  # not before commit

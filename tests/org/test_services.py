@@ -22,8 +22,12 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def _away(people: Any, user: Any, deputy: Any, days: int = 5) -> Absence:
     start = datetime(2026, 11, 30, 8, tzinfo=BERLIN)
     return services.absence_create(
-        actor=people.admin, user=user, deputy=deputy, starts_at=start,
-        ends_at=start + timedelta(days=days), reason="Holiday",
+        actor=people.admin,
+        user=user,
+        deputy=deputy,
+        starts_at=start,
+        ends_at=start + timedelta(days=days),
+        reason="Holiday",
     )
 
 
@@ -44,7 +48,9 @@ def test_team_create_makes_a_calendar_and_event(people: Any) -> None:
         ({"name": ""}, "cannot be blank"),
     ],
 )
-def test_team_create_rejects_bad_input_and_writes_nothing(people: Any, fields: dict[str, str], message: str) -> None:
+def test_team_create_rejects_bad_input_and_writes_nothing(
+    people: Any, fields: dict[str, str], message: str
+) -> None:
     before = Team.all_objects.count()
     with pytest.raises(ValidationError, match=message):
         services.team_create(actor=people.admin, **{"name": "Partners", **fields})
@@ -54,7 +60,8 @@ def test_team_create_rejects_bad_input_and_writes_nothing(people: Any, fields: d
 def test_overlapping_working_hours_are_refused(people: Any) -> None:
     with pytest.raises(ValidationError):
         services.calendar_update(
-            actor=people.lead, calendar=people.sales.calendar,
+            actor=people.lead,
+            calendar=people.sales.calendar,
             week={0: [(time(8), time(12)), (time(11), time(17))]},
         )
     assert people.sales.calendar.hours.count() == 5  # unchanged
@@ -85,10 +92,14 @@ def test_membership_role_change_is_one_row(people: Any) -> None:
 )
 def test_absence_bad_input(people: Any, change: dict[str, Any], field: str) -> None:
     start = datetime(2026, 12, 1, 9, tzinfo=BERLIN)
-    end = start - timedelta(hours=1) if change.get("ends_before_start") else start + timedelta(days=1)
+    end = (
+        start - timedelta(hours=1) if change.get("ends_before_start") else start + timedelta(days=1)
+    )
     deputy = people.get(change.get("deputy", "lead"))
     with pytest.raises(ValidationError) as info:
-        services.absence_create(actor=people.member, user=people.member, deputy=deputy, starts_at=start, ends_at=end)
+        services.absence_create(
+            actor=people.member, user=people.member, deputy=deputy, starts_at=start, ends_at=end
+        )
     assert field in info.value.message_dict
     assert not Absence.objects.exists()
 
@@ -97,8 +108,13 @@ def test_absence_permissions(people: Any) -> None:
     start = datetime(2026, 12, 1, 9, tzinfo=BERLIN)
     kwargs = {"deputy": people.lead, "starts_at": start, "ends_at": start + timedelta(days=1)}
     services.absence_create(actor=people.member, user=people.member, **kwargs)  # self
-    services.absence_create(actor=people.lead, user=people.member, deputy=people.admin,
-                            starts_at=start, ends_at=start + timedelta(days=1))  # own team lead
+    services.absence_create(
+        actor=people.lead,
+        user=people.member,
+        deputy=people.admin,
+        starts_at=start,
+        ends_at=start + timedelta(days=1),
+    )  # own team lead
     with pytest.raises(PermissionDenied):
         services.absence_create(actor=people.marketer, user=people.member, **kwargs)
     with pytest.raises(PermissionDenied):
@@ -107,7 +123,10 @@ def test_absence_permissions(people: Any) -> None:
 
 def test_effective_assignee_is_the_deputy_while_away(people: Any) -> None:
     absence = _away(people, people.member, people.lead)
-    assert selectors.effective_assignee(people.member, absence.starts_at - timedelta(minutes=1)) == people.member
+    assert (
+        selectors.effective_assignee(people.member, absence.starts_at - timedelta(minutes=1))
+        == people.member
+    )
     assert selectors.effective_assignee(people.member, absence.starts_at) == people.lead
     assert selectors.effective_assignee(people.member, absence.ends_at) == people.member
 
@@ -118,7 +137,11 @@ def test_effective_assignee_follows_a_chain_and_survives_a_loop(people: Any) -> 
     at = datetime(2026, 12, 1, 10, tzinfo=BERLIN)
     assert selectors.effective_assignee(people.member, at) == people.manager
     _away(people, people.manager, people.member)  # everyone away, deputising in a circle
-    assert selectors.effective_assignee(people.member, at) in {people.member, people.lead, people.manager}
+    assert selectors.effective_assignee(people.member, at) in {
+        people.member,
+        people.lead,
+        people.manager,
+    }
 
 
 def test_trashed_absence_no_longer_redirects(people: Any) -> None:
@@ -129,22 +152,34 @@ def test_trashed_absence_no_longer_redirects(people: Any) -> None:
 
 def test_due_time_uses_team_calendar_with_holidays(people: Any) -> None:
     # Christmas Eve 2026 is a Thursday; 25 and 26 Dec are public holidays in Germany.
-    services.company_holiday_add(actor=people.admin, calendar=people.sales.calendar,
-                                 day=datetime(2026, 12, 24).date(), name="Heiligabend")
+    services.company_holiday_add(
+        actor=people.admin,
+        calendar=people.sales.calendar,
+        day=datetime(2026, 12, 24).date(),
+        name="Heiligabend",
+    )
     start = datetime(2026, 12, 23, 16, tzinfo=BERLIN)
     due = selectors.due_at(people.sales, start=start, hours=8)
     # 1 h on the 23rd, the 24th closed, 25th/26th holidays, 27th Sunday → Monday 28th 16:00.
     assert due == datetime(2026, 12, 28, 16, tzinfo=BERLIN)
-    assert selectors.business_hours_between(people.sales, start=start, end=due) == timedelta(hours=8)
+    assert selectors.business_hours_between(people.sales, start=start, end=due) == timedelta(
+        hours=8
+    )
 
 
 # The fixture is read-only here, so sharing it across examples is safe.
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    start=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)),
+    start=st.datetimes(
+        min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(UTC)
+    ),
     hours=st.integers(min_value=0, max_value=400),
 )
 def test_due_time_round_trips(people: Any, start: datetime, hours: int) -> None:
     due = selectors.due_at(people.sales, start=start, hours=hours)
     assert due >= start
-    assert selectors.business_hours_between(people.sales, start=start, end=due) == timedelta(hours=hours)
+    assert selectors.business_hours_between(people.sales, start=start, end=due) == timedelta(
+        hours=hours
+    )

@@ -36,7 +36,10 @@ class Acting:
     remote_addr: str | None = None
 
 
-_current: ContextVar[Acting] = ContextVar("interlock_acting", default=Acting(None, Source.SYSTEM))
+_current: ContextVar[Acting] = ContextVar(
+    "interlock_acting",
+    default=Acting(None, Source.SYSTEM),  # noqa: B039  (a frozen dataclass)
+)
 
 
 def current() -> Acting:

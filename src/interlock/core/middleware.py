@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -32,16 +31,23 @@ class RequestContextMiddleware:
             return self.get_response(request)
 
 
-class LanguageMiddleware(LocaleMiddleware):
-    """Django's locale choice (cookie, then browser), with the user's saved choice first."""
+class UserLanguageMiddleware:
+    """A signed-in user's saved language wins over the browser's.
 
-    def process_request(self, request: HttpRequest) -> None:
-        super().process_request(request)
+    Runs after authentication; an explicit choice in the language cookie
+    (the language switch) still wins over both.
+    """
+
+    def __init__(self, get_response: Next) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and getattr(user, "language", ""):
-            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language
+        language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
 
 
 class ApiBodyLimitMiddleware:
@@ -67,11 +73,20 @@ class ApiBodyLimitMiddleware:
 
 
 def problem_response(
-    status: int, title: str, detail: str, *, errors: list[dict[str, object]] | None = None,
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    errors: list[dict[str, object]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JsonResponse:
     """An RFC 9457 problem document."""
-    body: dict[str, object] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body: dict[str, object] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     if errors:
         body["errors"] = errors
     response = JsonResponse(body, status=status, content_type="application/problem+json")

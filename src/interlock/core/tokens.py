@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from interlock.core import events, policy
 from interlock.core.models import ApiToken
 
-TOKEN_PREFIX = "il_"
+TOKEN_PREFIX = "il_"  # noqa: S105  (a prefix, not a secret)
 
 
 def _digest(raw: str) -> str:
@@ -39,8 +39,12 @@ def token_create(
     raw = f"{TOKEN_PREFIX}{public}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name.strip()[:100] or "API", prefix=public,
-            digest=_digest(raw), scope=scope, expires_at=expires_at,
+            user=user,
+            name=name.strip()[:100] or "API",
+            prefix=public,
+            digest=_digest(raw),
+            scope=scope,
+            expires_at=expires_at,
         )
         events.record("token.created", subject=token, actor=user, payload={"scope": scope})
     return token, raw

@@ -37,12 +37,14 @@ class Trashable(models.Model):
         related_name="+",
     )
 
-    objects = LiveManager()
     all_objects = models.Manager()
+    objects = LiveManager()
 
     class Meta:
         abstract = True
-        # Related lookups must still reach a trashed row (e.g. its history).
+        # Everything (admin, forms, lookups) sees live rows by default, but
+        # related access must still reach a trashed row (e.g. from its history).
+        default_manager_name = "objects"
         base_manager_name = "all_objects"
 
     @property

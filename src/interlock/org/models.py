@@ -67,6 +67,7 @@ class Team(Trashable):
                 fields=["slug"], condition=Q(deleted_at__isnull=True), name="team_slug_live_unique"
             )
         ]
+        default_manager_name = "objects"
         base_manager_name = "all_objects"
 
     def __str__(self) -> str:
@@ -86,9 +87,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "team"], name="membership_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "team"], name="membership_once")]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.team} ({self.get_role_display()})"
@@ -98,7 +97,9 @@ def validate_timezone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(_("%(zone)s is not a known time zone."), params={"zone": value}) from None
+        raise ValidationError(
+            _("%(zone)s is not a known time zone."), params={"zone": value}
+        ) from None
 
 
 class BusinessCalendar(models.Model):
@@ -109,7 +110,10 @@ class BusinessCalendar(models.Model):
         _("time zone"), max_length=64, default="Europe/Berlin", validators=[validate_timezone]
     )
     country = models.CharField(
-        _("country"), max_length=2, default="DE", blank=True,
+        _("country"),
+        max_length=2,
+        default="DE",
+        blank=True,
         help_text=_("ISO country code for public holidays; empty for none."),
     )
     subdivision = models.CharField(
@@ -191,14 +195,13 @@ class Absence(Trashable):
         verbose_name = _("absence")
         verbose_name_plural = _("absences")
         ordering = ["starts_at"]
+        default_manager_name = "objects"
         base_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="absence_ends_after_start"
             ),
-            models.CheckConstraint(
-                condition=~Q(deputy=F("user")), name="absence_deputy_not_self"
-            ),
+            models.CheckConstraint(condition=~Q(deputy=F("user")), name="absence_deputy_not_self"),
         ]
         indexes = [models.Index(fields=["user", "starts_at", "ends_at"])]
 
@@ -207,5 +210,3 @@ class Absence(Trashable):
 
     def covers(self, at: datetime) -> bool:
         return self.starts_at <= at < self.ends_at
-
-
