@@ -139,7 +139,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "interlock.sqlite3",
+            "NAME": str(DATA_DIR / "interlock.sqlite3"),
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write
             # lock at BEGIN so two writers queue instead of failing mid-transaction.
             "OPTIONS": {

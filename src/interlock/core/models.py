@@ -103,7 +103,7 @@ class AuditEntry(AbstractLogEntry):
         if not self.actor_id and acting.actor is not None and acting.actor.pk:
             self.actor = acting.actor
             self.actor_email = getattr(acting.actor, "email", None)
-        if not self.remote_addr and acting.remote_addr:
+        if not getattr(self, "remote_addr", None) and acting.remote_addr:
             self.remote_addr = acting.remote_addr
         self.source = acting.source
         super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ it for good after ``TRASH_RETENTION_DAYS``.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -52,6 +52,9 @@ class Trashable(models.Model):
         return self.deleted_at is not None
 
 
+T = TypeVar("T", bound=Trashable)
+
+
 def trashable_models() -> list[type[Trashable]]:
     return [m for m in apps.get_models() if issubclass(m, Trashable)]
 
@@ -63,7 +66,7 @@ def model_for(label: str) -> type[Trashable]:
     return model
 
 
-def trash_move(*, obj: Trashable, actor: Any | None = None) -> Trashable:
+def trash_move(*, obj: T, actor: Any | None = None) -> T:
     """Move ``obj`` to the trash (one transaction; audited; event recorded)."""
     actor = actor if actor is not None else current().actor
     with transaction.atomic():
@@ -74,7 +77,7 @@ def trash_move(*, obj: Trashable, actor: Any | None = None) -> Trashable:
     return obj
 
 
-def trash_restore(*, obj: Trashable, actor: Any | None = None) -> Trashable:
+def trash_restore(*, obj: T, actor: Any | None = None) -> T:
     with transaction.atomic():
         obj.deleted_at = None
         obj.deleted_by = None

@@ -30,8 +30,8 @@ class User(AbstractUser):
     title = models.CharField(_("job title"), max_length=120, blank=True)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]
+        verbose_name_plural = _("users")  # type: ignore[assignment]
         constraints = [
             models.UniqueConstraint(
                 fields=["email"], condition=~Q(email=""), name="user_email_unique"

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
+import holidays
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from interlock.org import business_time
 from interlock.org.calendars import spec_for
-from interlock.org.models import Absence, BusinessCalendar, Membership, Team, User
+from interlock.org.models import Absence, BusinessCalendar, CompanyHoliday, Membership, Team, User
 
 
 def teams_with_members() -> QuerySet[Team]:
@@ -24,7 +26,9 @@ def teams_with_members() -> QuerySet[Team]:
     )
 
 
-def absences_current_and_upcoming(*, at: datetime | None = None, days: int = 60) -> QuerySet[Absence]:
+def absences_current_and_upcoming(
+    *, at: datetime | None = None, days: int = 60
+) -> QuerySet[Absence]:
     at = at or timezone.now()
     return (
         Absence.objects.filter(ends_at__gt=at, starts_at__lt=at + timedelta(days=days))
@@ -34,7 +38,7 @@ def absences_current_and_upcoming(*, at: datetime | None = None, days: int = 60)
 
 
 def absence_at(user: User | int, at: datetime) -> Absence | None:
-    user_id = getattr(user, "pk", user)
+    user_id: int = user if isinstance(user, int) else user.pk
     return (
         Absence.objects.filter(user_id=user_id, starts_at__lte=at, ends_at__gt=at)
         .select_related("deputy")
@@ -75,9 +79,7 @@ def business_hours_between(team: Team, *, start: datetime, end: datetime) -> tim
 
 
 def _spec(team: Team) -> business_time.CalendarSpec:
-    calendar = (
-        BusinessCalendar.objects.prefetch_related("hours", "company_holidays").get(team=team)
-    )
+    calendar = BusinessCalendar.objects.prefetch_related("hours", "company_holidays").get(team=team)
     return spec_for(calendar)
 
 
@@ -87,11 +89,176 @@ def users_search(query: str = "", *, active: bool | None = True) -> QuerySet[Use
         qs = qs.filter(is_active=active)
     if query:
         qs = qs.filter(
-            Q(username__icontains=query) | Q(first_name__icontains=query)
-            | Q(last_name__icontains=query) | Q(email__icontains=query)
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
         )
     return qs.order_by("last_name", "first_name", "pk")
 
 
 def teams_of(user: User) -> list[Any]:
     return list(Team.objects.filter(memberships__user=user).order_by("name"))
+
+
+# --- reads for the web pages --------------------------------------------------
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("team").order_by("team__name")
+
+
+def team_for_page(pk: int) -> Team:
+    """One live team with members, leads and calendar (raises Team.DoesNotExist)."""
+    members = Membership.objects.select_related("user").order_by(
+        "-role", "user__last_name", "user__username"
+    )
+    return (
+        Team.objects.select_related("calendar")
+        .prefetch_related(
+            Prefetch("memberships", queryset=members),
+            "calendar__hours",
+            "calendar__company_holidays",
+        )
+        .get(pk=pk)
+    )
+
+
+def team_member_candidates(team: Team) -> QuerySet[User]:
+    """Active people who could be added to ``team``."""
+    return users_search().exclude(memberships__team=team)
+
+
+@dataclass(frozen=True)
+class AwayRow:
+    absence: Absence
+    cover: User  # who does the work now: the deputy, or the deputy's deputy
+
+
+def away_on(day: date, *, zone: tzinfo | None = None) -> list[AwayRow]:
+    """Who is away at some time on ``day`` (local to ``zone``) and who covers for them."""
+    zone = zone or timezone.get_current_timezone()
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    absences = (
+        Absence.objects.filter(starts_at__lt=end, ends_at__gt=start)
+        .select_related("user", "deputy")
+        .order_by("starts_at")
+    )
+    now = timezone.now()
+    at = now if start <= now < end else start
+    return [
+        AwayRow(absence=a, cover=effective_assignee(a.user, max(at, a.starts_at))) for a in absences
+    ]
+
+
+def absences_for_page(*, at: datetime | None = None, days: int = 60) -> list[AwayRow]:
+    """Current and upcoming absences, each with who covers at its start (or now)."""
+    at = at or timezone.now()
+    rows = absences_current_and_upcoming(at=at, days=days).prefetch_related("user__teams")
+    return [
+        AwayRow(absence=a, cover=effective_assignee(a.user, max(at, a.starts_at))) for a in rows
+    ]
+
+
+def absence_subjects(actor: User) -> QuerySet[User]:
+    """The people ``actor`` may record an absence for: self, the teams they lead, or all (admin)."""
+    from interlock.core import policy
+
+    people = users_search()
+    if policy.is_admin(actor):
+        return people
+    led = Membership.objects.filter(user=actor, role=Membership.Role.LEAD).values("team_id")
+    return people.filter(Q(pk=actor.pk) | Q(memberships__team_id__in=led)).distinct()
+
+
+@dataclass(frozen=True)
+class HolidayRow:
+    day: date
+    name: str
+    company: CompanyHoliday | None = None  # None: a public holiday
+
+
+def holidays_ahead(
+    calendar: BusinessCalendar, *, start: date, days: int = 365, language: str | None = None
+) -> list[HolidayRow]:
+    """Public (``holidays`` package) and company holidays from ``start`` for ``days`` days.
+
+    Public holiday names come in ``language`` where the package has it for the country.
+    """
+    end = start + timedelta(days=days)
+    rows: list[HolidayRow] = []
+    if calendar.country:
+        public = holidays.country_holidays(
+            calendar.country,
+            subdiv=calendar.subdivision or None,
+            years=range(start.year, end.year + 1),
+            language=_holiday_language(calendar.country, language),
+        )
+        rows += [HolidayRow(day=d, name=str(n)) for d, n in public.items() if start <= d < end]
+    rows += [
+        HolidayRow(day=h.date, name=h.name, company=h)
+        for h in calendar.company_holidays.all()
+        if start <= h.date < end
+    ]
+    return sorted(rows, key=lambda row: (row.day, row.company is not None))
+
+
+def _holiday_language(country: str, language: str | None) -> str | None:
+    if not language:
+        return None
+    supported = getattr(holidays.country_holidays(country), "supported_languages", ()) or ()
+    for candidate in (language, f"{language}_US", f"{language}_GB"):
+        if candidate in supported:
+            return candidate
+    return None
+
+
+# --- API reads ---------------------------------------------------------------
+
+
+def users_for_api(
+    *, query: str = "", active: bool | None = None, team: int | None = None
+) -> QuerySet[User]:
+    """Users with their live team memberships (one prefetch), unordered.
+
+    The API pages through this by id, so a page is one indexed keyset query
+    plus the prefetch, even with a million users.
+    """
+    qs = users_search(query, active=active) if query or active is not None else User.objects.all()
+    if team is not None:
+        qs = qs.filter(memberships__team_id=team)
+    memberships = Membership.objects.filter(team__deleted_at__isnull=True).select_related("team")
+    return qs.prefetch_related(Prefetch("memberships", queryset=memberships))
+
+
+def team_detail(team_id: int) -> Team | None:
+    """A live team with members, calendar, working hours and company holidays."""
+    return (
+        teams_with_members()
+        .prefetch_related("calendar__hours", "calendar__company_holidays")
+        .filter(pk=team_id)
+        .first()
+    )
+
+
+def calendar_of(team: Team) -> BusinessCalendar | None:
+    return (
+        BusinessCalendar.objects.prefetch_related("hours", "company_holidays")
+        .filter(team=team)
+        .first()
+    )
+
+
+def absences_for_api(
+    *, user: int | None = None, deputy: int | None = None, current_at: datetime | None = None
+) -> QuerySet[Absence]:
+    """Live absences, optionally of one person or deputy, or covering ``current_at``."""
+    qs = Absence.objects.select_related("user", "deputy")
+    if user is not None:
+        qs = qs.filter(user_id=user)
+    if deputy is not None:
+        qs = qs.filter(deputy_id=deputy)
+    if current_at is not None:
+        qs = qs.filter(starts_at__lte=current_at, ends_at__gt=current_at)
+    return qs
