@@ -141,3 +141,23 @@ def test_bulk_deliveries_cover_every_event(received: Any) -> None:
     ids = [events.record("test.other", subject=team).pk for _ in range(3)]
     events.deliveries_for_bulk(ids, "test.happened")
     assert EventDelivery.objects.filter(subscriber="test.recorder").count() == 3
+
+
+def test_cli_replays_and_reports(received: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    events.record("test.happened", subject=_team())
+    received["events"].clear()
+    out = StringIO()
+    call_command("events", "replay", "test.recorder", stdout=out)
+    assert "replayed 1 events" in out.getvalue()
+    assert len(received["events"]) == 1
+    with pytest.raises(CommandError, match="No subscriber named 'nope'"):
+        call_command("events", "replay", "nope")
+    with pytest.raises(CommandError, match="not an ISO date-time"):
+        call_command("events", "replay", "test.recorder", "--since", "yesterday")
+    out = StringIO()
+    call_command("events", "status", stdout=out)
+    assert "pending:" in out.getvalue()
