@@ -38,7 +38,9 @@ ROLES = ("anon", "admin", "manager", "lead", "member", "marketer", "readonly")
 
 def make_team(name: str, slug: str) -> Team:
     team = Team.objects.create(name=name, slug=slug)
-    calendar = BusinessCalendar.objects.create(team=team, timezone="Europe/Berlin", country="DE", subdivision="BW")
+    calendar = BusinessCalendar.objects.create(
+        team=team, timezone="Europe/Berlin", country="DE", subdivision="BW"
+    )
     from datetime import time
 
     WorkingHours.objects.bulk_create(
@@ -48,8 +50,14 @@ def make_team(name: str, slug: str) -> Team:
 
 
 def make_user(username: str, role: str = "member", **extra: Any) -> User:
-    user = User(username=username, email=f"{username}@example.com", role=role,
-                first_name=username.capitalize(), last_name="Test", **extra)
+    user = User(
+        username=username,
+        email=f"{username}@example.com",
+        role=role,
+        first_name=username.capitalize(),
+        last_name="Test",
+        **extra,
+    )
     user.set_password(PASSWORD)
     user.save()
     return user
@@ -67,9 +75,15 @@ def people(db: Any) -> People:
     Membership.objects.create(user=member, team=sales)
     Membership.objects.create(user=marketer, team=marketing)
     return People(
-        admin=admin, manager=make_user("manager", "management"), lead=lead, member=member,
-        marketer=marketer, readonly=make_user("readonly", "readonly"),
-        inactive=make_user("inactive", is_active=False), sales=sales, marketing=marketing,
+        admin=admin,
+        manager=make_user("manager", "management"),
+        lead=lead,
+        member=member,
+        marketer=marketer,
+        readonly=make_user("readonly", "readonly"),
+        inactive=make_user("inactive", is_active=False),
+        sales=sales,
+        marketing=marketing,
     )
 
 

@@ -123,7 +123,9 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 15 * 2 ** max(0, attempts - 1)))
 
 
-def deliver(delivery_ids: Iterable[int] | None = None, *, event_ids: Iterable[int] | None = None) -> int:
+def deliver(
+    delivery_ids: Iterable[int] | None = None, *, event_ids: Iterable[int] | None = None
+) -> int:
     """Run pending deliveries that are due; returns how many succeeded."""
     now = timezone.now()
     pending = EventDelivery.objects.filter(status=EventDelivery.Status.PENDING).filter(

@@ -27,10 +27,11 @@ Conventions (relied on by callers computing due times):
 * A window may end at ``time(0)``, read as midnight at the end of its day (24:00), so
   round-the-clock calendars can be written.
 
-Cost is linear in the calendar days spanned (a few microseconds per working day, holiday
-sets cached per year), never in minutes: 10,000 business hours take ~10 ms. Whole weeks
-are not skipped arithmetically because proving a week free of UTC-offset changes costs
-as much as walking it with zoneinfo, and the walk is exact by construction.
+Cost is linear in the calendar days spanned, never in minutes: a few microseconds per
+working day, with holiday sets cached per year and computed days cached. 10,000 business
+hours take ~10-20 ms on first use and ~2 ms once cached. Whole weeks are not skipped
+arithmetically: proving a week free of UTC-offset changes costs as much as walking it
+with zoneinfo, and the walk is exact by construction.
 """
 
 from __future__ import annotations
@@ -233,7 +234,9 @@ def _public_holidays(country: str, subdivision: str | None, year: int) -> frozen
         return frozenset(day for day in calendar if day.year == year)
 
 
-@dataclass(frozen=True)
+# eq=False: hashed by identity, which is cheap and sound because _prepare hands out one
+# instance per spec; it keys the per-day cache below.
+@dataclass(frozen=True, eq=False)
 class _Prepared:
     """Per-spec data the day loop needs, looked up once per call."""
 
@@ -276,11 +279,14 @@ def _to_utc(day: dt.date, wall: dt.time, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, wall, tzinfo=zone).astimezone(UTC)
 
 
-def _day_intervals(prep: _Prepared, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+# Due times are computed over and over for the same calendars and nearby dates; caching
+# days makes repeat walks several times faster. Entries are small immutable tuples.
+@lru_cache(maxsize=16_384)
+def _day_intervals(prep: _Prepared, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
     """Working intervals of one local day, in UTC, sorted and disjoint."""
     windows = prep.windows[day.weekday()]
     if not windows or _closed(prep, day):
-        return []
+        return ()
     zone = prep.zone
     day_start = _to_utc(day, _MIDNIGHT, zone)
     # Day ends at the next local midnight; MAXYEAR's last day simply ends at datetime.max.
@@ -299,7 +305,7 @@ def _day_intervals(prep: _Prepared, day: dt.date) -> list[tuple[dt.datetime, dt.
         if end > start:
             result.append((start, end))
             floor = end
-    return result
+    return tuple(result)
 
 
 def _require_aware(name: str, value: dt.datetime) -> dt.datetime:

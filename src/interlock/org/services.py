@@ -26,9 +26,7 @@ from interlock.org.models import (
     WorkingHours,
 )
 
-DEFAULT_WEEK: dict[int, list[tuple[time, time]]] = {
-    day: [(time(9), time(17))] for day in range(5)
-}
+DEFAULT_WEEK: dict[int, list[tuple[time, time]]] = {day: [(time(9), time(17))] for day in range(5)}
 
 
 def _changes(obj: Any, fields: dict[str, Any]) -> dict[str, Any]:
@@ -58,9 +56,15 @@ def user_create(
 ) -> User:
     policy.require(actor, "user.manage")
     user = User(
-        username=username.strip(), email=email.strip().lower(), first_name=first_name.strip(),
-        last_name=last_name.strip(), role=role, language=language, title=title,
-        is_active=is_active, is_staff=role == User.Roles.ADMIN,
+        username=username.strip(),
+        email=email.strip().lower(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        role=role,
+        language=language,
+        title=title,
+        is_active=is_active,
+        is_staff=role == User.Roles.ADMIN,
     )
     if password:
         user.set_password(password)
@@ -88,7 +92,9 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
         user.full_clean()
         user.save()
         if changed:
-            events.record("user.updated", subject=user, actor=actor, payload={"fields": sorted(changed)})
+            events.record(
+                "user.updated", subject=user, actor=actor, payload={"fields": sorted(changed)}
+            )
     return user
 
 
@@ -125,7 +131,9 @@ def team_create(
     team.full_clean()
     with transaction.atomic():
         team.save()
-        calendar = BusinessCalendar(team=team, timezone=timezone, country=country, subdivision=subdivision)
+        calendar = BusinessCalendar(
+            team=team, timezone=timezone, country=country, subdivision=subdivision
+        )
         calendar.full_clean()
         calendar.save()
         _write_week(calendar, DEFAULT_WEEK if week is None else week)
@@ -133,7 +141,9 @@ def team_create(
     return team
 
 
-def team_update(*, actor: Any, team: Team, name: str | None = None, description: str | None = None) -> Team:
+def team_update(
+    *, actor: Any, team: Team, name: str | None = None, description: str | None = None
+) -> Team:
     policy.require(actor, "team.manage")
     fields = {k: v for k, v in {"name": name, "description": description}.items() if v is not None}
     with transaction.atomic():
@@ -141,7 +151,9 @@ def team_update(*, actor: Any, team: Team, name: str | None = None, description:
         team.full_clean()
         team.save()
         if changed:
-            events.record("team.updated", subject=team, actor=actor, payload={"fields": sorted(changed)})
+            events.record(
+                "team.updated", subject=team, actor=actor, payload={"fields": sorted(changed)}
+            )
     return team
 
 
@@ -150,7 +162,9 @@ def team_delete(*, actor: Any, team: Team) -> Team:
     return trash.trash_move(obj=team, actor=actor)
 
 
-def membership_set(*, actor: Any, team: Team, user: User, role: str = Membership.Role.MEMBER) -> Membership:
+def membership_set(
+    *, actor: Any, team: Team, user: User, role: str = Membership.Role.MEMBER
+) -> Membership:
     """Add ``user`` to ``team`` or change their role there."""
     policy.require(actor, "team.members", team)
     if role not in Membership.Role.values:
@@ -163,7 +177,9 @@ def membership_set(*, actor: Any, team: Team, user: User, role: str = Membership
             membership.role = role
             membership.save(update_fields=["role"])
         events.record(
-            "team.member_set", subject=team, actor=actor,
+            "team.member_set",
+            subject=team,
+            actor=actor,
             payload={"user": user.pk, "role": role, "new": created},
         )
     return membership
@@ -174,7 +190,9 @@ def membership_remove(*, actor: Any, team: Team, user: User) -> None:
     with transaction.atomic():
         deleted, _rows = Membership.objects.filter(team=team, user=user).delete()
         if deleted:
-            events.record("team.member_removed", subject=team, actor=actor, payload={"user": user.pk})
+            events.record(
+                "team.member_removed", subject=team, actor=actor, payload={"user": user.pk}
+            )
 
 
 # --- calendars ---------------------------------------------------------------
@@ -209,7 +227,8 @@ def calendar_update(
 ) -> BusinessCalendar:
     policy.require(actor, "calendar.manage", calendar.team)
     fields = {
-        k: v for k, v in {"timezone": timezone, "country": country, "subdivision": subdivision}.items()
+        k: v
+        for k, v in {"timezone": timezone, "country": country, "subdivision": subdivision}.items()
         if v is not None
     }
     with transaction.atomic():
@@ -219,17 +238,26 @@ def calendar_update(
         if week is not None:
             _write_week(calendar, week)
             changed["week"] = True
-        events.record("calendar.updated", subject=calendar, actor=actor, payload={"fields": sorted(changed)})
+        events.record(
+            "calendar.updated", subject=calendar, actor=actor, payload={"fields": sorted(changed)}
+        )
     return calendar
 
 
-def company_holiday_add(*, actor: Any, calendar: BusinessCalendar, day: date, name: str) -> CompanyHoliday:
+def company_holiday_add(
+    *, actor: Any, calendar: BusinessCalendar, day: date, name: str
+) -> CompanyHoliday:
     policy.require(actor, "calendar.manage", calendar.team)
     holiday = CompanyHoliday(calendar=calendar, date=day, name=name.strip())
     holiday.full_clean()
     with transaction.atomic():
         holiday.save()
-        events.record("calendar.holiday_added", subject=calendar, actor=actor, payload={"date": day.isoformat()})
+        events.record(
+            "calendar.holiday_added",
+            subject=calendar,
+            actor=actor,
+            payload={"date": day.isoformat()},
+        )
     return holiday
 
 
@@ -239,14 +267,25 @@ def company_holiday_remove(*, actor: Any, holiday: CompanyHoliday) -> None:
         calendar = holiday.calendar
         day = holiday.date
         holiday.delete()
-        events.record("calendar.holiday_removed", subject=calendar, actor=actor, payload={"date": day.isoformat()})
+        events.record(
+            "calendar.holiday_removed",
+            subject=calendar,
+            actor=actor,
+            payload={"date": day.isoformat()},
+        )
 
 
 # --- absences ----------------------------------------------------------------
 
 
 def absence_create(
-    *, actor: Any, user: User, deputy: User, starts_at: datetime, ends_at: datetime, reason: str = ""
+    *,
+    actor: Any,
+    user: User,
+    deputy: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str = "",
 ) -> Absence:
     policy.require(actor, "absence.manage", user)
     if deputy.pk == user.pk:
@@ -255,12 +294,16 @@ def absence_create(
         raise ValidationError({"deputy": _("The deputy's account is not active.")})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The absence must end after it starts.")})
-    absence = Absence(user=user, deputy=deputy, starts_at=starts_at, ends_at=ends_at, reason=reason.strip())
+    absence = Absence(
+        user=user, deputy=deputy, starts_at=starts_at, ends_at=ends_at, reason=reason.strip()
+    )
     absence.full_clean()
     with transaction.atomic():
         absence.save()
         events.record(
-            "absence.created", subject=absence, actor=actor,
+            "absence.created",
+            subject=absence,
+            actor=actor,
             payload={"user": user.pk, "deputy": deputy.pk},
         )
     return absence
@@ -274,7 +317,9 @@ def absence_delete(*, actor: Any, absence: Absence) -> Absence:
 # --- bulk path ---------------------------------------------------------------
 
 
-def users_bulk_create(*, actor: Any, rows: Sequence[dict[str, Any]], team: Team | None = None) -> list[int]:
+def users_bulk_create(
+    *, actor: Any, rows: Sequence[dict[str, Any]], team: Team | None = None
+) -> list[int]:
     """Create many users at once; same validation and trail as :func:`user_create`.
 
     Writes with ``executemany`` through Django's connection (the ORM's
@@ -286,5 +331,3 @@ def users_bulk_create(*, actor: Any, rows: Sequence[dict[str, Any]], team: Team 
 
     policy.require(actor, "user.manage")
     return bulk_insert_users(actor=actor, rows=rows, team=team)
-
-

@@ -17,17 +17,37 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default=os.environ.get("INTERLOCK_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("INTERLOCK_WEB_WORKERS", "2")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("INTERLOCK_WEB_THREADS", "4")))
-        parser.add_argument("--no-worker", action="store_true", help="Serve the web only (scale-out).")
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("INTERLOCK_WEB_WORKERS", "2"))
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("INTERLOCK_WEB_THREADS", "4"))
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Serve the web only (scale-out)."
+        )
         parser.add_argument("--quiet", action="store_true", help="No access log.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         web = [
-            sys.executable, "-m", "gunicorn", "interlock.wsgi:application",
-            "--bind", opts["bind"], "--workers", str(opts["workers"]),
-            "--threads", str(opts["threads"]), "--worker-class", "gthread",
-            "--keep-alive", "5", "--timeout", "60", "--graceful-timeout", "20",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "interlock.wsgi:application",
+            "--bind",
+            opts["bind"],
+            "--workers",
+            str(opts["workers"]),
+            "--threads",
+            str(opts["threads"]),
+            "--worker-class",
+            "gthread",
+            "--keep-alive",
+            "5",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "20",
         ]
         if not opts["quiet"]:
             web += ["--access-logfile", "-"]

@@ -13,9 +13,12 @@ class Command(BaseCommand):
     help = "Run the background worker: event deliveries, agreement clock, periodic tasks."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("INTERLOCK_QUEUE_WORKERS", "2")))
         parser.add_argument(
-            "--no-periodic", action="store_true",
+            "--workers", type=int, default=int(os.environ.get("INTERLOCK_QUEUE_WORKERS", "2"))
+        )
+        parser.add_argument(
+            "--no-periodic",
+            action="store_true",
             help="Do not run periodic tasks here (when another worker does).",
         )
 
