@@ -18,25 +18,34 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, re_path
-from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from interlock.core import policy
-from interlock.core.context import Source, _current, Acting
+from interlock.core.context import Acting, Source, _current
 from interlock.core.middleware import client_addr, problem_response
+from interlock.core.models import ApiToken
 from interlock.core.pagination import InvalidCursor
 from interlock.core.tokens import token_authenticate
 
 log = logging.getLogger(__name__)
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class ApiRequest(HttpRequest):
+    """What endpoints receive: ``auth`` is the acting user (also ``user``)."""
+
+    auth: Any
+    api_token: ApiToken | None
 
 
 class WriteDenied(Exception):
@@ -56,7 +65,9 @@ def _admit(request: HttpRequest, user: Any, principal: str, *, read_only_scope: 
     _rate_limit(principal)
     if request.method not in SAFE_METHODS:
         if read_only_scope:
-            raise WriteDenied(_("This token may only read. Create a read-and-write token to change data."))
+            raise WriteDenied(
+                _("This token may only read. Create a read-and-write token to change data.")
+            )
         if not policy.may_write(user):
             raise WriteDenied(_("Your account may only read."))
     request.user = user
@@ -113,7 +124,7 @@ _LOCATIONS = {"body", "payload", "query", "path", "header", "cookie", "form"}
 
 
 def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, object]]:
-    result = []
+    result: list[dict[str, object]] = []
     for error in errors:
         loc = [str(part) for part in error.get("loc", ()) if part not in _LOCATIONS]
         result.append({"field": ".".join(loc) or None, "message": str(error.get("msg", ""))})
@@ -142,7 +153,8 @@ def _problem_on_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             return _problem(
-                405, _("Method not allowed"),
+                405,
+                _("Method not allowed"),
                 _("This path does not support %(method)s; it supports %(allowed)s.")
                 % {"method": request.method, "allowed": response["Allow"]},
                 headers={"Allow": response["Allow"]},
@@ -155,7 +167,8 @@ def _problem_on_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 @csrf_exempt
 def _unknown_path(request: HttpRequest) -> HttpResponse:
     return _problem(
-        404, _("Not found"),
+        404,
+        _("Not found"),
         _("There is no API endpoint at %(path)s; see /api/v1/docs.") % {"path": request.path},
     )
 
@@ -176,26 +189,32 @@ def build_api() -> NinjaAPI:
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return _problem(
-            422, _("Invalid input"), _("Some fields are not valid; see errors."),
+            422,
+            _("Invalid input"),
+            _("Some fields are not valid; see errors."),
             errors=_field_errors(list(exc.errors)),
         )
 
     @api.exception_handler(DjangoValidationError)
     def invalid_model(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        errors: list[dict[str, object]]
         if hasattr(exc, "error_dict"):
             errors = [
-                {"field": field, "message": str(msg)}
+                {"field": None if field == NON_FIELD_ERRORS else field, "message": str(msg)}
                 for field, msgs in exc.message_dict.items()
                 for msg in msgs
             ]
         else:
             errors = [{"field": None, "message": str(msg)} for msg in exc.messages]
-        return _problem(422, _("Invalid input"), "; ".join(e["message"] for e in errors), errors=errors)
+        return _problem(
+            422, _("Invalid input"), "; ".join(str(e["message"]) for e in errors), errors=errors
+        )
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return _problem(
-            401, _("Not signed in"),
+            401,
+            _("Not signed in"),
             _("Send a personal API token as 'Authorization: Bearer <token>' or sign in."),
             headers={"WWW-Authenticate": 'Bearer realm="interlock"'},
         )
@@ -211,7 +230,8 @@ def build_api() -> NinjaAPI:
     @api.exception_handler(RateLimited)
     def limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
         return _problem(
-            429, _("Too many requests"),
+            429,
+            _("Too many requests"),
             _("Wait %(seconds)d seconds, then try again.") % {"seconds": exc.retry_after},
             headers={"Retry-After": str(exc.retry_after)},
         )
@@ -222,15 +242,21 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(InvalidCursor)
     def bad_cursor(request: HttpRequest, exc: InvalidCursor) -> HttpResponse:
-        return _problem(400, _("Malformed request"), str(exc), errors=[
-            {"field": "cursor", "message": str(exc)},
-        ])
+        return _problem(
+            400,
+            _("Malformed request"),
+            str(exc),
+            errors=[
+                {"field": "cursor", "message": str(exc)},
+            ],
+        )
 
     @api.exception_handler(IntegrityError)
     def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         log.info("API conflict on %s %s: %s", request.method, request.path, exc)
         return _problem(
-            409, _("Conflict"),
+            409,
+            _("Conflict"),
             _("This would clash with an existing record (e.g. the same name or short name)."),
         )
 
@@ -247,7 +273,8 @@ def build_api() -> NinjaAPI:
     def crashed(request: HttpRequest, exc: Exception) -> HttpResponse:
         log.exception("API error on %s %s", request.method, request.path)
         return _problem(
-            500, _("Internal error"),
+            500,
+            _("Internal error"),
             _("Something went wrong on our side; nothing was changed. Please try again."),
         )
 

@@ -112,7 +112,10 @@ class Keyset:
     def after(self, model: type[models.Model], cursor: str) -> models.Q:
         """The rows after the one ``cursor`` points at, as a lexicographic Q."""
         raw = decode_cursor(cursor, len(self.fields))
-        values = [self._to_python(model, name, value) for name, value in zip(self.fields, raw, strict=True)]
+        values = [
+            self._to_python(model, name, value)
+            for name, value in zip(self.fields, raw, strict=True)
+        ]
         op = "lt" if self.descending else "gt"
         q = models.Q()
         for i, name in enumerate(self.fields):
@@ -126,13 +129,19 @@ class Keyset:
     def _to_python(model: type[models.Model], name: str, value: Any) -> Any:
         field = model._meta.get_field("id" if name == "pk" else name)
         try:
-            result = field.to_python(value)
+            result = field.to_python(value)  # type: ignore[union-attr]
         except (DjangoValidationError, TypeError, ValueError, OverflowError):
-            raise InvalidCursor(_("The cursor is not valid. Use the next_cursor of a previous page, unchanged.")) from None
+            raise InvalidCursor(
+                _("The cursor is not valid. Use the next_cursor of a previous page, unchanged.")
+            ) from None
         if isinstance(result, int) and not -(2**63) <= result < 2**63:
-            raise InvalidCursor(_("The cursor is not valid. Use the next_cursor of a previous page, unchanged."))
+            raise InvalidCursor(
+                _("The cursor is not valid. Use the next_cursor of a previous page, unchanged.")
+            )
         if isinstance(result, datetime) and result.tzinfo is None:
-            raise InvalidCursor(_("The cursor is not valid. Use the next_cursor of a previous page, unchanged."))
+            raise InvalidCursor(
+                _("The cursor is not valid. Use the next_cursor of a previous page, unchanged.")
+            )
         return result
 
 

@@ -41,7 +41,8 @@ def _check_instant(value: datetime) -> datetime:
             _("The time must lie between the years %(min)d and %(max)d.")
             % {"min": MIN_YEAR, "max": MAX_YEAR}
         )
-    return value
+    # In UTC from here on: databases refuse odd offsets such as +19:55.
+    return utc
 
 
 Text = Annotated[str, AfterValidator(_clean_text)]
@@ -81,7 +82,12 @@ class Problem(Schema):
 
 # Problems every authenticated operation may answer with.
 PROBLEMS: dict[int, type[Schema]] = {
-    400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem,
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    422: Problem,
+    429: Problem,
 }
 
 

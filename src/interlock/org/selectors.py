@@ -17,7 +17,9 @@ from interlock.org.models import Absence, BusinessCalendar, CompanyHoliday, Memb
 
 
 def teams_with_members() -> QuerySet[Team]:
-    members = Membership.objects.select_related("user").order_by("-role", "user__last_name")
+    members = Membership.objects.select_related("user").order_by(
+        "role", "user__last_name"
+    )  # "lead" sorts before "member"
     return (
         Team.objects.annotate(member_count=Count("memberships"))
         .prefetch_related(Prefetch("memberships", queryset=members))
@@ -111,7 +113,9 @@ def memberships_of(user: User) -> QuerySet[Membership]:
 def team_for_page(pk: int) -> Team:
     """One live team with members, leads and calendar (raises Team.DoesNotExist)."""
     members = Membership.objects.select_related("user").order_by(
-        "-role", "user__last_name", "user__username"
+        "role",
+        "user__last_name",
+        "user__username",  # "lead" sorts before "member"
     )
     return (
         Team.objects.select_related("calendar")

@@ -224,7 +224,9 @@ def calendar_update(
     country: str | None = None,
     subdivision: str | None = None,
     week: dict[int, list[tuple[time, time]]] | None = None,
+    company_holidays: dict[date, str] | None = None,
 ) -> BusinessCalendar:
+    """Change a calendar; ``week`` and ``company_holidays`` replace what was there."""
     policy.require(actor, "calendar.manage", calendar.team)
     fields = {
         k: v
@@ -238,10 +240,28 @@ def calendar_update(
         if week is not None:
             _write_week(calendar, week)
             changed["week"] = True
+        if company_holidays is not None and _replace_holidays(calendar, company_holidays):
+            changed["company_holidays"] = True
         events.record(
             "calendar.updated", subject=calendar, actor=actor, payload={"fields": sorted(changed)}
         )
     return calendar
+
+
+def _replace_holidays(calendar: BusinessCalendar, wanted: dict[date, str]) -> bool:
+    wanted = {day: name.strip() for day, name in wanted.items()}
+    current = {h.date: h for h in calendar.company_holidays.all()}
+    stale = [h.pk for day, h in current.items() if wanted.get(day) != h.name]
+    fresh = [
+        CompanyHoliday(calendar=calendar, date=day, name=name)
+        for day, name in sorted(wanted.items())
+        if day not in current or current[day].pk in stale
+    ]
+    for holiday in fresh:
+        holiday.full_clean(exclude=["calendar"], validate_unique=False)
+    CompanyHoliday.objects.filter(pk__in=stale).delete()
+    CompanyHoliday.objects.bulk_create(fresh)
+    return bool(stale or fresh)
 
 
 def company_holiday_add(
