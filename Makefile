@@ -24,7 +24,6 @@ dev-setup: $(VENV)/.installed-dev
 
 migrate: setup
 	$(BIN)/interlock migrate --noinput
-	$(BIN)/interlock createcachetable
 
 ## make run: set up, migrate, seed the demo on first start, serve web + worker on :8000
 run: migrate

@@ -34,7 +34,6 @@ def test_serve_answers_login_page_and_runs_the_worker(tmp_path: Path) -> None:
     env = _env(tmp_path)
     cli = [sys.executable, "-m", "interlock.cli"]
     subprocess.run([*cli, "migrate", "--noinput", "-v", "0"], env=env, check=True, timeout=180)
-    subprocess.run([*cli, "createcachetable"], env=env, check=True, timeout=60)
     port = _free_port()
     server = subprocess.Popen(
         [*cli, "serve", "--bind", f"127.0.0.1:{port}", "--quiet"],

@@ -184,16 +184,13 @@ if CACHE_URL:
             "KEY_PREFIX": "interlock-test" if TESTING else "interlock",
         }
     }
-elif TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    # Shared by every web process (rate limits, login throttling); no extra service.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "interlock_cache",
-        }
-    }
+    # The embedded default keeps the cache (API rate-limit counters) in each
+    # process's memory: a database cache costs a write on every API request,
+    # which serialises the web workers on SQLite. With N web processes the
+    # effective limit is up to N times the configured one; set
+    # INTERLOCK_CACHE_URL or INTERLOCK_QUEUE_URL (Redis) for one shared limit.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Auth and login throttling -------------------------------------------
 PASSWORD_HASHERS = [
@@ -239,6 +236,7 @@ USE_TZ = True
 # --- Static files ----------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

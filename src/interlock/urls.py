@@ -1,18 +1,19 @@
 """URL map: pages per app, the admin, the REST API under /api/v1/."""
 
-from django.contrib import admin
 from django.urls import include, path
 
 from interlock.api import api
 from interlock.core import views as core_views
+from interlock.core.admin import site as admin_site
+from interlock.org import views as org_views
 
 urlpatterns = [
-    path("", core_views.dashboard, name="dashboard"),
+    path("", org_views.dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("interlock.core.urls_auth")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("platform/", include("interlock.core.urls")),
     path("org/", include("interlock.org.urls")),
-    path("admin/", admin.site.urls),
+    path("admin/", admin_site.urls),
     path("api/v1/", api.urls),
 ]

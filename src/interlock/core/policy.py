@@ -102,7 +102,6 @@ RULES: dict[str, Rule] = {
     # Platform.
     "token.manage": manage_own_token,
     "token.write_scope": may_write,
-    "token.view_others": is_admin,
     "trash.view": is_admin,
     "trash.restore": is_admin,
     "audit.view": is_oversight,

@@ -19,3 +19,7 @@ class OrgConfig(AppConfig):
         auditlog.register(models.WorkingHours)
         auditlog.register(models.CompanyHoliday)
         auditlog.register(models.Absence)
+
+        from interlock.org import demo
+
+        demo.register()  # the demo company for `interlock demo`

@@ -232,8 +232,14 @@ def users_for_api(
     qs = users_search(query, active=active) if query or active is not None else User.objects.all()
     if team is not None:
         qs = qs.filter(memberships__team_id=team)
-    memberships = Membership.objects.filter(team__deleted_at__isnull=True).select_related("team")
-    return qs.prefetch_related(Prefetch("memberships", queryset=memberships))
+    memberships = (
+        Membership.objects.filter(team__deleted_at__isnull=True)
+        .select_related("team")
+        .only("id", "user_id", "role", "team__id", "team__name", "team__slug")
+    )
+    return qs.defer("password", "last_login", "date_joined").prefetch_related(
+        Prefetch("memberships", queryset=memberships)
+    )
 
 
 def team_detail(team_id: int) -> Team | None:

@@ -43,7 +43,7 @@ def nav_current(context: template.Context, section: str) -> str:
         return ""
     current = match.namespace or match.url_name or ""
     # A constant attribute, no user data in it.
-    return mark_safe(' aria-current="page"') if current == section else ""  # noqa: S308
+    return mark_safe(' aria-current="page"') if current == section else ""
 
 
 @register.filter
@@ -53,3 +53,59 @@ def get_item(mapping: Any, key: str) -> Any:
         return mapping[key]
     except (KeyError, TypeError, IndexError):
         return None
+
+
+_EMPTY = {None, "", "None"}
+
+
+@register.filter
+def audit_changes(entry: Any) -> list[tuple[str, str, str]]:
+    """An audit entry's changes as (field label, old, new), for people to read.
+
+    Reads only the entry itself (no query per foreign key, unlike auditlog's
+    ``changes_display_dict``): labels and choices come from the model's fields,
+    related rows show as ``#id``. Reverse relations, which auditlog lists on
+    creation with empty values, are left out.
+    """
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    rows = []
+    for name, values in (entry.changes_dict or {}).items():
+        if not isinstance(values, list | tuple) or len(values) != 2:
+            continue
+        field = _field(model, name)
+        if field is not None and field.is_relation and not field.concrete:
+            continue
+        label = str(getattr(field, "verbose_name", name))
+        old, new = (_shown(field, value) for value in values)
+        if old == new:
+            continue
+        rows.append((label, old, new))
+    return rows
+
+
+def _field(model: Any, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # a field since removed from the model
+        return None
+
+
+def _shown(field: Any, value: Any) -> str:
+    if value in _EMPTY:
+        return "—"
+    text = str(value)
+    choices = dict(getattr(field, "choices", None) or ())
+    if choices:
+        return str(choices.get(text, choices.get(_number(text), text)))
+    if field is not None and field.is_relation:
+        return f"#{text}"
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _number(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        return text
