@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,18 @@ from interlock.core.tokens import token_create
 from interlock.org.models import BusinessCalendar, Membership, Team, User, WorkingHours
 
 PASSWORD = "correct horse battery staple"
+
+# Public test data lives beside the repository (../shared/corpora); a user's
+# clone has none, and the tests that need it skip with a message there.
+CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+
+
+def naughty_strings() -> list[str]:
+    """The big list of naughty strings, or skip the calling test with a message."""
+    path = CORPORA / "naughty-strings" / "blns.json"
+    if not path.exists():
+        pytest.skip(f"{path} not found (only the project's workspace has ../shared): skipped")
+    return [s for s in json.loads(path.read_text(encoding="utf-8")) if isinstance(s, str)]
 
 
 @dataclass

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +13,8 @@ from interlock.core.context import Source, acting
 from interlock.core.models import AuditEntry, Event, EventDelivery
 from interlock.org import services
 from interlock.org.models import Membership, User
-from tests.conftest import People
+from tests.conftest import People, naughty_strings
 
-CORPORA = Path("/work/shared/corpora")
 # Strings naughty for the database itself rather than for parsers.
 NUL = "\x00"
 
@@ -219,15 +216,8 @@ def test_deliveries_for_subscribers(people: People) -> None:
     assert EventDelivery.objects.filter(subscriber="test.bulk", event_id__in=event_ids).count() == 2
 
 
-def _naughty() -> list[str]:
-    path = CORPORA / "naughty-strings" / "blns.json"
-    if not path.exists():
-        pytest.skip(f"{path} is missing: the naughty-strings corpus is not checked out here")
-    return [s for s in json.loads(path.read_text(encoding="utf-8")) if isinstance(s, str)]
-
-
 def test_naughty_strings_as_names_are_stored_unchanged(people: People) -> None:
-    strings = [*_naughty(), NUL, "a\x00b", "\ud800"]
+    strings = [*naughty_strings(), NUL, "a\x00b", "\ud800"]
     rows = [
         {
             "username": f"naughty{n}",
@@ -254,7 +244,7 @@ def test_naughty_strings_as_names_are_stored_unchanged(people: People) -> None:
 
 
 def test_naughty_strings_as_usernames_and_emails_never_crash(people: People) -> None:
-    for n, s in enumerate(_naughty()):
+    for n, s in enumerate(naughty_strings()):
         if not s.strip():
             continue
         try:
