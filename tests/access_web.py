@@ -66,6 +66,9 @@ CASES: dict[str, Case] = {
     "healthz": Case(allowed=("anon", "admin", "readonly"), denied=()),
     "login": Case(allowed=("anon",), denied=()),
     "logout": Case(method="POST", allowed=("anon", "member"), denied=()),
+    "set_language": Case(
+        method="POST", allowed=("anon", *SIGNED_IN), denied=(), body={"language": "de", "next": "/"}
+    ),
     # --- platform ---
     "platform:tokens": Case(allowed=SIGNED_IN, denied=("anon",)),
     "platform:token_create": Case(

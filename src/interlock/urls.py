@@ -11,7 +11,7 @@ urlpatterns = [
     path("", org_views.dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("interlock.core.urls_auth")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", org_views.language_set, name="set_language"),
     path("platform/", include("interlock.core.urls")),
     path("org/", include("interlock.org.urls")),
     path("admin/", admin_site.urls),

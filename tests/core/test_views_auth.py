@@ -182,3 +182,22 @@ def test_friendly_error_pages(client_as: Any) -> None:
     assert denied.status_code == 403
     assert "You may not open this page" in denied.content.decode()
     assert "Something went wrong on our side" in render_to_string("500.html")
+
+
+def test_language_switch_is_saved_for_the_signed_in_person(people, client_as) -> None:  # type: ignore[no-untyped-def]
+    client = client_as("member")
+    response = client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    assert response.status_code == 302
+    people.member.refresh_from_db()
+    assert people.member.language == "de"
+    # A new browser without the cookie still gets German after signing in.
+    fresh = client_as("member")
+    page = fresh.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="de"' in page.content.decode()
+
+
+def test_language_switch_refuses_unknown_language(people, client_as) -> None:  # type: ignore[no-untyped-def]
+    client = client_as("member")
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    people.member.refresh_from_db()
+    assert people.member.language == ""

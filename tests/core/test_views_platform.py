@@ -265,6 +265,46 @@ def test_failed_deliveries_can_be_retried_from_the_admin(people: Any, client_as:
     assert delivery.attempts == 0
 
 
+def test_admin_retry_resets_only_the_selected_failed_deliveries(
+    people: Any, client_as: Any
+) -> None:
+    failed = EventDelivery.Status.FAILED
+
+    def delivery(subscriber: str, status: str = failed) -> EventDelivery:
+        event = Event.objects.create(
+            type="test.happened",
+            subject_type="org.team",
+            subject_id=1,
+            source="system",
+            occurred_at=timezone.now(),
+        )
+        return EventDelivery.objects.create(
+            event=event, subscriber=subscriber, status=status, attempts=8
+        )
+
+    chosen = delivery("tests.broken")
+    same_subscriber = delivery("tests.broken")  # failed too, but not selected
+    other = delivery("tests.other")
+    done = delivery("tests.done", EventDelivery.Status.DONE)  # selected, but did not fail
+    response = client_as("admin").post(
+        "/admin/core/eventdelivery/",
+        {"action": "retry_failed", "_selected_action": [chosen.pk, done.pk]},
+    )
+    assert response.status_code == 302
+    states = {
+        d.pk: (d.status, d.attempts)
+        for d in EventDelivery.objects.filter(
+            pk__in=[chosen.pk, same_subscriber.pk, other.pk, done.pk]
+        )
+    }
+    assert states == {
+        chosen.pk: (EventDelivery.Status.PENDING, 0),
+        same_subscriber.pk: (failed, 8),
+        other.pk: (failed, 8),
+        done.pk: (EventDelivery.Status.DONE, 8),
+    }
+
+
 def test_deleting_a_team_in_the_admin_moves_it_to_the_trash(people: Any, client_as: Any) -> None:
     response = client_as("admin").post(
         f"/admin/org/team/{people.marketing.pk}/delete/", {"post": "yes"}

@@ -196,14 +196,11 @@ class EventDeliveryAdmin(ReadOnlyAdmin):
     )
     actions = ("retry_failed",)
 
-    @admin.action(description=_("Retry the failed deliveries of the selected subscribers"))
+    @admin.action(description=_("Retry the selected failed deliveries"))
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[EventDelivery]) -> None:
-        # events.retry_failed works per subscriber: every failed delivery of each
-        # subscriber that appears in the selection goes back in the queue.
-        subscribers = set(
-            queryset.filter(status=EventDelivery.Status.FAILED).values_list("subscriber", flat=True)
-        )
-        count = sum(events.retry_failed(subscriber) for subscriber in subscribers)
+        # Exactly the selected rows go back in the queue (those that failed);
+        # other failed deliveries of the same subscribers stay as they are.
+        count = events.retry_failed(delivery_ids=queryset.values_list("pk", flat=True))
         self.message_user(
             request,
             ngettext(

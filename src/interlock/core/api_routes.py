@@ -6,27 +6,18 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from interlock.core import policy, trash
+from interlock.core import policy, selectors, trash
 from interlock.core.api import ApiRequest
-from interlock.core.models import ApiToken, AuditEntry, Event
-from interlock.core.pagination import (
-    Cursor,
-    InvalidCursor,
-    Keyset,
-    Limit,
-    decode_cursor,
-    encode_cursor,
-    page_schema,
-    paginate,
-)
+from interlock.core.models import ApiToken, AuditEntry
+from interlock.core.pagination import Cursor, Keyset, Limit, page_schema, paginate
 from interlock.core.schemas import PROBLEMS, DbId, Instant, Order, Text
-from interlock.core.tokens import token_create, token_revoke, tokens_of
+from interlock.core.tokens import token_create, token_revoke
 
 router = Router(tags=["platform"])
 
@@ -79,7 +70,9 @@ def tokens_list(
         # May this person manage tokens of that user? (Only admins, for others.)
         policy.require(request.auth, "token.manage", ApiToken(user_id=user))
         owner = get_object_or_404(apps.get_model("org", "User"), pk=user)
-    return _page(tokens_of(owner), Keyset(("created_at", "id"), descending=True), cursor, limit)
+    return _page(
+        selectors.tokens_of(owner), Keyset(("created_at", "id"), descending=True), cursor, limit
+    )
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **PROBLEMS}, summary="Create an API token")
@@ -128,22 +121,6 @@ class EventFilters(Schema):
 EventPage = page_schema(EventOut)
 
 
-def events_matching(filters: EventFilters) -> QuerySet[Event]:
-    qs = Event.objects.all()
-    for name, lookup in (
-        ("type", "type"),
-        ("subject_type", "subject_type"),
-        ("subject_id", "subject_id"),
-        ("actor", "actor_id"),
-        ("since", "occurred_at__gte"),
-        ("until", "occurred_at__lt"),
-    ):
-        value = getattr(filters, name)
-        if value is not None:
-            qs = qs.filter(**{lookup: value})
-    return qs
-
-
 @router.get("/events", response={200: EventPage, **PROBLEMS}, summary="The event log")
 def events_list(
     request: ApiRequest, filters: Query[EventFilters], cursor: Cursor = None, limit: Limit = 50
@@ -151,13 +128,18 @@ def events_list(
     """Domain events as services recorded them, ordered by id."""
     policy.require(request.auth, "event.view")
     keyset = Keyset(("id",), descending=filters.order == "desc")
-    return _page(events_matching(filters), keyset, cursor, limit)
+    events = selectors.events_matching(
+        type=filters.type,
+        subject_type=filters.subject_type,
+        subject_id=filters.subject_id,
+        actor=filters.actor,
+        since=filters.since,
+        until=filters.until,
+    )
+    return _page(events, keyset, cursor, limit)
 
 
 # --- audit --------------------------------------------------------------------
-
-_ACTIONS = {"create": 0, "update": 1, "delete": 2, "access": 3}
-_ACTION_NAMES = {v: k for k, v in _ACTIONS.items()}
 
 
 class FieldChange(Schema):
@@ -181,7 +163,7 @@ class AuditOut(Schema):
 
     @staticmethod
     def resolve_action(obj: AuditEntry) -> str:
-        return _ACTION_NAMES.get(obj.action, "update")
+        return selectors.AUDIT_ACTION_NAMES.get(obj.action, "update")
 
     @staticmethod
     def resolve_model(obj: AuditEntry) -> str:
@@ -218,26 +200,6 @@ class AuditFilters(Schema):
 AuditPage = page_schema(AuditOut, "AuditPage")
 
 
-def audit_matching(filters: AuditFilters) -> QuerySet[AuditEntry]:
-    qs = AuditEntry.objects.select_related("content_type")
-    if filters.model:
-        app_label, model = filters.model.split(".", 1)
-        qs = qs.filter(content_type__app_label=app_label, content_type__model=model)
-    if filters.object_id is not None:
-        qs = qs.filter(object_pk=filters.object_id)
-    if filters.actor is not None:
-        qs = qs.filter(actor_id=filters.actor)
-    if filters.action is not None:
-        qs = qs.filter(action=_ACTIONS[filters.action])
-    if filters.source is not None:
-        qs = qs.filter(source=filters.source)
-    if filters.since is not None:
-        qs = qs.filter(timestamp__gte=filters.since)
-    if filters.until is not None:
-        qs = qs.filter(timestamp__lt=filters.until)
-    return qs
-
-
 @router.get("/audit", response={200: AuditPage, **PROBLEMS}, summary="The audit trail")
 def audit_list(
     request: ApiRequest, filters: Query[AuditFilters], cursor: Cursor = None, limit: Limit = 50
@@ -245,7 +207,16 @@ def audit_list(
     """Every recorded change: who, when, through which door, old and new values."""
     policy.require(request.auth, "audit.view")
     keyset = Keyset(("id",), descending=filters.order == "desc")
-    return _page(audit_matching(filters), keyset, cursor, limit)
+    entries = selectors.audit_entries(
+        model=filters.model,
+        object_id=filters.object_id,
+        actor=filters.actor,
+        action=filters.action,
+        source=filters.source,
+        since=filters.since,
+        until=filters.until,
+    )
+    return _page(entries, keyset, cursor, limit)
 
 
 # --- trash --------------------------------------------------------------------
@@ -268,60 +239,6 @@ class RestoredOut(Schema):
     repr: str
 
 
-def _trash_item(obj: Any) -> dict[str, Any]:
-    return {
-        "model": obj._meta.label_lower,
-        "id": obj.pk,
-        "repr": str(obj),
-        "deleted_at": obj.deleted_at,
-        "deleted_by_id": obj.deleted_by_id,
-    }
-
-
-def _trash_cursor(cursor: str) -> tuple[datetime, str, int]:
-    stamp, label, pk = decode_cursor(cursor, 3)
-    if not isinstance(label, str) or not isinstance(pk, int):
-        raise InvalidCursor(
-            _("The cursor is not valid. Use the next_cursor of a previous page, unchanged.")
-        )
-    some_model = trash.trashable_models()[0]
-    return (
-        Keyset._to_python(some_model, "deleted_at", stamp),
-        label,
-        Keyset._to_python(some_model, "id", pk),
-    )
-
-
-def trash_page(*, model: str | None, cursor: str | None, limit: int) -> dict[str, Any]:
-    """Trashed rows of every trashable model, most recently deleted first.
-
-    The key is (deleted_at, model label, id), newest first; each model gives
-    at most ``limit + 1`` rows after the cursor and the pages are merged.
-    """
-    models_ = [m for m in trash.trashable_models() if model in (None, m._meta.label_lower)]
-    after = _trash_cursor(cursor) if cursor else None
-    rows: list[Any] = []
-    for m in models_:
-        label = m._meta.label_lower
-        qs = m.all_objects.filter(deleted_at__isnull=False)
-        if after is not None:
-            stamp, after_label, after_id = after
-            tie = Q(deleted_at=stamp)
-            if label == after_label:
-                tie &= Q(pk__lt=after_id)
-            elif label > after_label:
-                tie = Q(pk__in=[])
-            qs = qs.filter(Q(deleted_at__lt=stamp) | tie)
-        rows.extend(qs.order_by("-deleted_at", "-pk")[: limit + 1])
-    rows.sort(key=lambda r: (r.deleted_at, r._meta.label_lower, r.pk), reverse=True)
-    page = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        last = page[-1]
-        next_cursor = encode_cursor([last.deleted_at, last._meta.label_lower, last.pk])
-    return {"items": [_trash_item(r) for r in page], "next_cursor": next_cursor}
-
-
 @router.get("/trash", response={200: TrashPage, **PROBLEMS}, summary="What is in the trash")
 def trash_list(
     request: ApiRequest,
@@ -330,7 +247,7 @@ def trash_list(
     model: Annotated[Label | None, Query(description="Only this model, e.g. `org.team`.")] = None,
 ) -> Any:
     policy.require(request.auth, "trash.view")
-    return trash_page(model=model, cursor=cursor, limit=limit)
+    return selectors.trash_page(model=model, cursor=cursor, limit=limit)
 
 
 @router.post(
@@ -348,7 +265,7 @@ def trash_restore(
         model_class = trash.model_for(model)
     except (LookupError, ValueError):
         raise Http404(_("No such model in the trash.")) from None
-    obj = get_object_or_404(model_class.all_objects, pk=object_id, deleted_at__isnull=False)
+    obj = get_object_or_404(selectors.trashed(model_class), pk=object_id)
     policy.require(request.auth, "trash.restore", obj)
     trash.trash_restore(obj=obj, actor=request.auth)
     return {"model": obj._meta.label_lower, "id": obj.pk, "repr": str(obj)}

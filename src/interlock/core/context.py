@@ -12,6 +12,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Source:
     WEB = "web"
@@ -21,11 +23,11 @@ class Source:
     CLI = "cli"
 
     CHOICES = [
-        (WEB, "web"),
-        (API, "API"),
-        (IMPORT, "import"),
-        (SYSTEM, "system"),
-        (CLI, "command line"),
+        (WEB, _("web")),
+        (API, _("API")),
+        (IMPORT, _("import")),
+        (SYSTEM, _("system")),
+        (CLI, _("command line")),
     ]
 
 

@@ -170,11 +170,19 @@ def _deliver_one(delivery: EventDelivery) -> bool:
     return True
 
 
-def retry_failed(subscriber: str | None = None) -> int:
-    """Put failed deliveries back in the queue (after a fix was deployed)."""
+def retry_failed(
+    subscriber: str | None = None, *, delivery_ids: Iterable[int] | None = None
+) -> int:
+    """Put failed deliveries back in the queue (after a fix was deployed).
+
+    Only those of ``subscriber`` and, given ``delivery_ids``, only those rows;
+    returns how many were queued again.
+    """
     qs = EventDelivery.objects.filter(status=EventDelivery.Status.FAILED)
     if subscriber:
         qs = qs.filter(subscriber=subscriber)
+    if delivery_ids is not None:
+        qs = qs.filter(pk__in=list(delivery_ids))
     return qs.update(status=EventDelivery.Status.PENDING, next_attempt_at=None, attempts=0)
 
 

@@ -58,7 +58,9 @@ class PatchSchema(Schema):
     def _no_nulls(self) -> PatchSchema:
         for name in self.model_fields_set:
             if getattr(self, name) is None and name not in self.nullable:
-                raise ValueError(_("%(field)s may be left out but not null.") % {"field": name})
+                raise ValueError(
+                    _("%(field)s may be left out, but it cannot be null.") % {"field": name}
+                )
         return self
 
     def changes(self) -> dict[str, Any]:

@@ -1,4 +1,7 @@
-"""Personal API tokens: create (shown once), authenticate, revoke."""
+"""Personal API tokens: create (shown once), authenticate, revoke.
+
+Reads for pages and the API (e.g. ``tokens_of``) are in ``core.selectors``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,8 +80,3 @@ def token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
             token.save(update_fields=["revoked_at"])
             events.record("token.revoked", subject=token, actor=actor)
     return token
-
-
-def tokens_of(user: Any) -> models.QuerySet[ApiToken]:
-    """The tokens of ``user``, revoked and expired ones included."""
-    return ApiToken.objects.filter(user=user)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from interlock.core import policy, tokens, trash
+from interlock.core import policy, selectors, tokens, trash
 from interlock.core.forms import AuditFilterForm, TokenForm
-from interlock.core.models import ApiToken, AuditEntry
+from interlock.core.models import ApiToken
 
 AUDIT_PAGE_SIZE = 50
 
@@ -42,10 +39,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def _tokens_page(
     request: HttpRequest, form: TokenForm, *, secret: str | None = None, status: int = 200
 ) -> HttpResponse:
-    # login_required: the user is signed in and has a primary key.
-    own = ApiToken.objects.filter(user_id=cast(int, request.user.pk)).order_by(
-        "revoked_at", "-created_at"
-    )
+    # login_required: the user is signed in.
+    own = selectors.tokens_of(request.user)
     return render(
         request,
         "core/tokens.html",
@@ -91,31 +86,6 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 # --- trash -----------------------------------------------------------------------------
 
 
-@dataclass
-class TrashSection:
-    label: str
-    title: str
-    rows: list[Any]
-
-
-def _trash_sections() -> list[TrashSection]:
-    sections = []
-    for model in trash.trashable_models():
-        rows = list(
-            model.all_objects.filter(deleted_at__isnull=False)
-            .select_related("deleted_by")
-            .order_by("-deleted_at")
-        )
-        sections.append(
-            TrashSection(
-                label=model._meta.label_lower,
-                title=str(model._meta.verbose_name_plural).capitalize(),
-                rows=rows,
-            )
-        )
-    return sections
-
-
 @login_required
 @require_GET
 def trash_list(request: HttpRequest) -> HttpResponse:
@@ -125,7 +95,7 @@ def trash_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/trash.html",
-        {"sections": _trash_sections(), "retention_days": settings.TRASH_RETENTION_DAYS},
+        {"sections": selectors.trash_sections(), "retention_days": settings.TRASH_RETENTION_DAYS},
     )
 
 
@@ -137,7 +107,7 @@ def trash_restore(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         model = trash.model_for(label)
     except LookupError:
         raise Http404(_("Nothing of this kind is kept in the trash.")) from None
-    obj = get_object_or_404(model.all_objects.filter(deleted_at__isnull=False), pk=pk)
+    obj = get_object_or_404(selectors.trashed(model), pk=pk)
     try:
         trash.trash_restore(obj=obj, actor=request.user)
     except IntegrityError:
@@ -160,16 +130,13 @@ def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     """Who changed what, when and through which door; filterable, paginated."""
     policy.require(request.user, "audit.view")
     form = AuditFilterForm(request.GET or None)
-    entries = AuditEntry.objects.select_related("actor", "content_type").order_by(
-        "-timestamp", "-pk"
-    )
+    entries = selectors.audit_entries()
     status = 200
     if form.is_bound:
         if form.is_valid():
-            if form.cleaned_data["model"]:
-                entries = entries.filter(content_type=form.cleaned_data["model"])
-            if form.cleaned_data["actor"]:
-                entries = entries.filter(actor=form.cleaned_data["actor"])
+            entries = selectors.audit_entries(
+                model=form.cleaned_data["model"] or None, actor=form.cleaned_data["actor"] or None
+            )
         else:
             entries = entries.none()
             status = 422

@@ -36,16 +36,18 @@ from interlock.org.schemas import (
     TeamOut,
     TeamPatch,
     UserIn,
+    UserListItem,
     UserOut,
     UserPatch,
     WindowSchema,
+    user_list_item,
 )
 
 router = Router(tags=["organisation"])
 
 TeamId = Annotated[DbId, Path()]
 UserId = Annotated[DbId, Path()]
-UserPage = page_schema(UserOut)
+UserPage = page_schema(UserListItem, "UserPage")
 TeamPage = page_schema(TeamOut)
 AbsencePage = page_schema(AbsenceOut)
 MAX_SPAN = timedelta(days=3660)
@@ -108,8 +110,11 @@ def users_list(
 ) -> Any:
     """Users ordered by id."""
     policy.require(request.auth, "org.view")
-    qs = selectors.users_for_api(query=q or "", active=active, team=team)
-    return paginate(qs, Keyset(("id",)), cursor=cursor, limit=limit)
+    qs = selectors.users_listing(query=q or "", active=active, team=team)
+    page = paginate(qs, Keyset(("id",)), cursor=cursor, limit=limit)
+    teams = selectors.memberships_by_user([user.pk for user in page["items"]])
+    page["items"] = [user_list_item(user, teams[user.pk]) for user in page["items"]]
+    return page
 
 
 @router.get("/users/{user_id}", response={200: UserOut, **PROBLEMS}, summary="One user")

@@ -82,7 +82,9 @@ def parse_windows(text: str) -> list[tuple[time, time]]:
                 _("%(text)s is not a valid time."), params={"text": part}
             ) from None
         if end <= start:
-            raise ValidationError(_("%(text)s ends before it starts."), params={"text": part})
+            raise ValidationError(
+                _("The time window %(text)s ends before it starts."), params={"text": part}
+            )
         windows.append((start, end))
     windows.sort()
     for (_s1, e1), (s2, _e2) in itertools.pairwise(windows):
@@ -162,11 +164,11 @@ class DueTimeForm(forms.Form):
 
 
 class AbsenceForm(forms.Form):
-    user = PersonChoiceField(label=_("Who is away"), queryset=User.objects.none())
+    user = PersonChoiceField(label=_("Absent person"), queryset=User.objects.none())
     deputy = PersonChoiceField(
         label=_("Deputy"),
         queryset=User.objects.none(),
-        help_text=_("Takes over work with a deadline while the person is away."),
+        help_text=_("Takes over time-bound work while the person is away."),
     )
     starts_at = forms.DateTimeField(label=_("From"), widget=LocalDateTimeInput())
     ends_at = forms.DateTimeField(label=_("Until"), widget=LocalDateTimeInput())

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import model_validator
+from pydantic import BaseModel, model_validator
 
 from interlock.core.schemas import DbId, Instant, PatchSchema, TeamRef, Text, UserRef
 
@@ -52,6 +52,53 @@ class UserOut(Schema):
     @staticmethod
     def resolve_teams(obj: Any) -> list[Any]:
         return list(obj.memberships.all())
+
+
+class TeamRefRow(BaseModel):
+    id: int
+    name: str
+    slug: str
+
+
+class MembershipRow(BaseModel):
+    team: TeamRefRow
+    role: TeamRole
+
+
+class UserListItem(BaseModel):
+    """A user in a list: the same fields as UserOut, built from plain rows.
+
+    Plain pydantic (not a ninja Schema) so a 50-row page validates in
+    microseconds instead of resolving attributes row by row.
+    """
+
+    id: int
+    username: str
+    name: str
+    first_name: str
+    last_name: str
+    email: str
+    role: RoleName
+    title: str
+    language: str
+    is_active: bool
+    teams: list[MembershipRow]
+
+
+def user_list_item(user: Any, teams: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "name": str(user),
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "role": "admin" if user.is_superuser else user.role,
+        "title": user.title,
+        "language": user.language,
+        "is_active": user.is_active,
+        "teams": teams,
+    }
 
 
 class MeOut(UserOut):

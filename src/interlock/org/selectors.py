@@ -272,3 +272,45 @@ def absences_for_api(
     if current_at is not None:
         qs = qs.filter(starts_at__lte=current_at, ends_at__gt=current_at)
     return qs
+
+
+USER_LIST_FIELDS = (
+    "id",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "title",
+    "language",
+    "is_active",
+    "is_superuser",
+)
+
+
+def users_listing(
+    *, query: str = "", active: bool | None = None, team: int | None = None
+) -> QuerySet[User]:
+    """Users for a paged list: only the listed columns, no prefetch.
+
+    Pair with :func:`memberships_by_user` for the page's ids; building the
+    memberships from one ``values_list`` query is several times cheaper
+    than a model prefetch for a 50-row page.
+    """
+    qs = users_search(query, active=active) if query or active is not None else User.objects.all()
+    if team is not None:
+        qs = qs.filter(memberships__team_id=team)
+    return qs.only(*USER_LIST_FIELDS)
+
+
+def memberships_by_user(user_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Live team memberships of these users: {user id: [{team, role}, ...]}."""
+    result: dict[int, list[dict[str, Any]]] = {pk: [] for pk in user_ids}
+    rows = (
+        Membership.objects.filter(user_id__in=user_ids, team__deleted_at__isnull=True)
+        .order_by("team__name", "team_id")
+        .values_list("user_id", "role", "team_id", "team__name", "team__slug")
+    )
+    for user_id, role, team_id, name, slug in rows:
+        result[user_id].append({"team": {"id": team_id, "name": name, "slug": slug}, "role": role})
+    return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interlock.core import policy
@@ -362,7 +364,10 @@ def due_calculator(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 )
             except (ValueError, OverflowError):
                 form.add_error(
-                    None, _("This calendar has no working time in reach; check its working hours.")
+                    None,
+                    _(
+                        "This calendar has no working time in the next three years; check its working hours."
+                    ),
                 )
     status = 200 if due is not None or not request.GET else INVALID
     if request.htmx:
@@ -430,3 +435,13 @@ def absence_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         # The row is gone; only the message area is refreshed, out of band.
         return render(request, "partials/messages_oob.html")
     return redirect("org:absences")
+
+
+@require_POST
+def language_set(request: HtmxHttpRequest) -> HttpResponse:
+    """Django's language switch, and for a signed-in person also their saved choice."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
+    return response
