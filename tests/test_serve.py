@@ -50,7 +50,7 @@ def test_serve_answers_login_page_and_runs_the_worker(tmp_path: Path) -> None:
             try:
                 with urllib.request.urlopen(
                     f"http://127.0.0.1:{port}/accounts/login/", timeout=5
-                ) as r:  # noqa: S310
+                ) as r:
                     body = r.read().decode()
                     headers = r.headers
                 break
