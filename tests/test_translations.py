@@ -29,7 +29,7 @@ def read_po(path: Path) -> list[dict[str, object]]:
             "fuzzy": any(line.startswith("#,") and "fuzzy" in line for line in lines)
         }
         key, parts = None, []
-        for line in lines + ["end"]:
+        for line in [*lines, "end"]:
             match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) (".*")$', line)
             if match or line == "end":
                 if key is not None:
@@ -38,7 +38,7 @@ def read_po(path: Path) -> list[dict[str, object]]:
                     key, parts = match.group(1), [match.group(2)]
             elif line.startswith('"') and key is not None:
                 parts.append(line)
-        if "msgid" in entry and entry["msgid"]:
+        if entry.get("msgid"):
             entries.append(entry)
     return entries
 

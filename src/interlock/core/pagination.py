@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
-from pydantic import create_model
+from pydantic import BaseModel, create_model
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -51,7 +51,7 @@ Cursor = Annotated[
 ]
 
 
-def page_schema(item: type[Schema], name: str | None = None) -> type[Schema]:
+def page_schema(item: type[BaseModel], name: str | None = None) -> type[Schema]:
     """The response schema of a list: ``{"items": [item], "next_cursor": str | null}``."""
     return create_model(  # type: ignore[call-overload,no-any-return]
         name or f"{item.__name__.removesuffix('Out')}Page",
