@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -26,4 +27,7 @@ class Command(BaseCommand):
         argv = ["--workers", str(opts["workers"]), "--worker-type", "thread"]
         if opts["no_periodic"]:
             argv.append("--no-periodic")
+        # The consumer adds its own handler to the "huey" logger; without this
+        # every line would be printed twice (once more through the root logger).
+        logging.getLogger("huey").propagate = False
         call_command("run_huey", *argv)
