@@ -57,6 +57,8 @@ def test_audit_entries_cannot_be_changed(people: Any) -> None:
     entry.changes_text = "tampered"
     with pytest.raises(ValueError, match="cannot be changed"):
         entry.save()
+    with pytest.raises(ValueError, match="cannot be deleted"):
+        entry.delete()
 
 
 def test_user_model_changes_are_field_level(people: Any) -> None:

@@ -108,6 +108,9 @@ class AuditEntry(AbstractLogEntry):
         self.source = acting.source
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit entries cannot be deleted.")
+
 
 class ApiToken(models.Model):
     """A personal API token; only a SHA-256 of the secret is stored."""
