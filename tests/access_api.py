@@ -192,3 +192,18 @@ CASES: dict[tuple[str, str], Case] = {
         denied=("anon", "manager", "marketer", "readonly"),
     ),
 }
+
+
+def _merge_app_cases() -> None:
+    """Each app keeps its own cases in tests/<app>/access.py; they join here."""
+    from tests.customers import access as customers
+    from tests.feedback import access as feedback
+    from tests.sales import access as sales
+
+    for module in (customers, sales, feedback):
+        clash = set(CASES) & set(module.API)
+        assert not clash, f"access cases defined twice: {clash}"
+        CASES.update(module.API)
+
+
+_merge_app_cases()

@@ -2,8 +2,14 @@
 
 from interlock.core.api import build_api
 from interlock.core.api_routes import router as platform_router
+from interlock.customers.api import router as customers_router
+from interlock.feedback.api import router as feedback_router
 from interlock.org.api import router as org_router
+from interlock.sales.api import router as sales_router
 
 api = build_api()
 api.add_router("/", platform_router)
 api.add_router("/", org_router)
+api.add_router("/", customers_router)
+api.add_router("/", sales_router)
+api.add_router("/", feedback_router)

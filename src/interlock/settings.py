@@ -84,7 +84,11 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",
     "interlock.core",
+    "django_countries",
     "interlock.org",
+    "interlock.customers",
+    "interlock.sales",
+    "interlock.feedback",
 ]
 
 MIDDLEWARE = [

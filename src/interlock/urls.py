@@ -14,6 +14,9 @@ urlpatterns = [
     path("i18n/setlang/", org_views.language_set, name="set_language"),
     path("platform/", include("interlock.core.urls")),
     path("org/", include("interlock.org.urls")),
+    path("customers/", include("interlock.customers.urls")),
+    path("sales/", include("interlock.sales.urls")),
+    path("feedback/", include("interlock.feedback.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", api.urls),
 ]

@@ -31,6 +31,14 @@ EXPECTED: dict[str, tuple[Any, set[str]]] = {
     "audit.view": (None, {"admin", "manager"}),
     "event.view": (None, {"admin", "manager"}),
     "admin.site": (None, {"admin"}),
+    "customer.view": (None, EVERYONE),
+    "customer.write": (None, WRITERS),
+    "customer.merge": (None, {"admin", "manager", "lead"}),
+    "sales.view": (None, EVERYONE),
+    "sales.write": (None, WRITERS),
+    "sales.configure": (None, {"admin", "manager"}),
+    "feedback.view": (None, EVERYONE),
+    "feedback.write": (None, WRITERS),
 }
 
 

@@ -89,6 +89,11 @@ def manage_own_token(user: Any, token: Any = None) -> bool:
     return token is None or token.user_id == user.pk or is_admin(user)
 
 
+def leads_or_oversees(user: Any, obj: Any = None) -> bool:
+    """Management, admins, and anyone who leads a team (merges, bulk changes)."""
+    return is_oversight(user) or (may_write(user) and bool(user.leads_any_team()))
+
+
 RULES: dict[str, Rule] = {
     # Reading the organisation and the shared record: everybody signed in.
     "org.view": is_signed_in,
@@ -107,6 +112,18 @@ RULES: dict[str, Rule] = {
     "audit.view": is_oversight,
     "event.view": is_oversight,
     "admin.site": is_admin,
+    # The shared customer record: everybody reads it (transparency is the
+    # point); everybody who may write keeps it; merging is for leads.
+    "customer.view": is_signed_in,
+    "customer.write": may_write,
+    "customer.merge": leads_or_oversees,
+    # Deals, quotes, products.
+    "sales.view": is_signed_in,
+    "sales.write": may_write,
+    "sales.configure": is_oversight,  # pipelines, stages, products, price lists
+    # Complaints and ideas.
+    "feedback.view": is_signed_in,
+    "feedback.write": may_write,
 }
 
 

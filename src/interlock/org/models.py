@@ -46,6 +46,9 @@ class User(AbstractUser):
         team_id = getattr(team, "pk", team)
         return self.memberships.filter(team_id=team_id, role=Membership.Role.LEAD).exists()
 
+    def leads_any_team(self) -> bool:
+        return self.memberships.filter(role=Membership.Role.LEAD).exists()
+
     @property
     def is_readonly(self) -> bool:
         return not self.is_superuser and self.role == Role.READONLY

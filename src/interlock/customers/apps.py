@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomersConfig(AppConfig):
+    name = "interlock.customers"
+    label = "customers"
+    verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from interlock.customers import models
+
+        auditlog.register(models.Account)
+        auditlog.register(models.Contact)
+        auditlog.register(models.Activity)
