@@ -45,7 +45,30 @@ def known_ids(people: Any) -> dict[str, Any]:
     token, _raw = token_create(user=people.member, name="member", scope="read")
     old = make_team("Old", "old")
     trash_move(obj=old, actor=people.admin)
+    from interlock.customers.models import Activity
+    from interlock.sales import services as sales_services
+    from tests.feedback import factories as feedback
+    from tests.sales.conftest import build_world, make_deal
+
+    world = build_world(people.admin)
+    deal = make_deal(world, people.admin)
+    quote = sales_services.quote_create(actor=people.admin, deal=deal)
+    complaint = feedback.complaint(people.admin, world.account)
+    activity = Activity.objects.create(
+        kind="note", subject="Visit", occurred_at=now, account=world.account
+    )
     return {
+        "account_id": world.account.pk,
+        "contact_id": world.contact.pk,
+        "activity_id": activity.pk,
+        "pipeline_id": world.pipeline.pk,
+        "product_id": world.filter.pk,
+        "price_list_id": world.price_list.pk,
+        "deal_id": deal.pk,
+        "quote_id": quote.pk,
+        "complaint_id": complaint.pk,
+        "category_id": complaint.category_id,
+        "idea_id": feedback.idea(people.admin).pk,
         "team_id": people.sales.pk,
         "user_id": people.marketer.pk,
         "absence_id": absence.pk,
@@ -71,7 +94,7 @@ def admin_headers(people: Any, settings: Any) -> Iterator[dict[str, str]]:
 
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=12,
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),

@@ -11,7 +11,9 @@ class CustomersConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from interlock.customers import models
+        from interlock.customers.registrations import register_all
 
         auditlog.register(models.Account)
         auditlog.register(models.Contact)
         auditlog.register(models.Activity)
+        register_all()

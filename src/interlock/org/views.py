@@ -70,7 +70,6 @@ def _zone(calendar: BusinessCalendar) -> zoneinfo.ZoneInfo:
 
 # Modules of the platform issue that are not built yet; shown greyed on the dashboard.
 MODULES_TO_COME = [
-    (gettext_lazy("Customers"), gettext_lazy("Accounts, contacts and one timeline per customer.")),
     (gettext_lazy("Leads"), gettext_lazy("Lifecycle stages, scoring, routing and handoffs.")),
     (gettext_lazy("Campaigns"), gettext_lazy("Campaigns, responses, attribution and ROI.")),
     (gettext_lazy("Deals"), gettext_lazy("Pipeline, quotes and in-kind discounts.")),

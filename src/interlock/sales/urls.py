@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from interlock.sales import views
 
 app_name = "sales"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("deals/", views.deal_list, name="deals"),
+    path("deals/new/", views.deal_create, name="deal_create"),
+    path("deals/<int:pk>/", views.deal_detail, name="deal"),
+    path("deals/<int:pk>/move/", views.deal_move, name="deal_move"),
+    path("deals/<int:pk>/win/", views.deal_win, name="deal_win"),
+    path("deals/<int:pk>/lose/", views.deal_lose, name="deal_lose"),
+    path("deals/<int:pk>/delete/", views.deal_delete, name="deal_delete"),
+    path("deals/<int:pk>/quotes/new/", views.quote_create, name="quote_create"),
+    path("quotes/<int:pk>/", views.quote_edit, name="quote"),
+    path("quotes/<int:pk>/preview/", views.quote_preview, name="quote_preview"),
+    path("quotes/<int:pk>/status/", views.quote_status, name="quote_status"),
+    path("quotes/<int:pk>/print/", views.quote_print, name="quote_print"),
+]

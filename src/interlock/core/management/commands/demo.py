@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from interlock.core import demo
+from interlock.core import demo, events
 
 
 class Command(BaseCommand):
@@ -49,6 +49,10 @@ class Command(BaseCommand):
                 "or use --if-empty."
             )
         ctx = demo.seed(seed=opts["seed"], scale=opts["scale"], log=self.stdout.write)
+        # Deliver the seed's events now (timelines and other projections), so
+        # the first page shown is complete even before the worker has started.
+        delivered = events.deliver()
+        self.stdout.write(f"Delivered {delivered} event notifications.")
         self.stdout.write(self.style.SUCCESS("Demo data created."))
         self._print_logins(ctx.logins)
 
