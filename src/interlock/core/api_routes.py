@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.apps import apps
-from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -70,9 +69,8 @@ def tokens_list(
         # May this person manage tokens of that user? (Only admins, for others.)
         policy.require(request.auth, "token.manage", ApiToken(user_id=user))
         owner = get_object_or_404(apps.get_model("org", "User"), pk=user)
-    return _page(
-        selectors.tokens_of(owner), Keyset(("created_at", "id"), descending=True), cursor, limit
-    )
+    keyset = Keyset(("created_at", "id"), descending=True)
+    return paginate(selectors.tokens_of(owner), keyset, cursor=cursor, limit=limit)
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **PROBLEMS}, summary="Create an API token")
@@ -136,7 +134,7 @@ def events_list(
         since=filters.since,
         until=filters.until,
     )
-    return _page(events, keyset, cursor, limit)
+    return paginate(events, keyset, cursor=cursor, limit=limit)
 
 
 # --- audit --------------------------------------------------------------------
@@ -216,7 +214,7 @@ def audit_list(
         since=filters.since,
         until=filters.until,
     )
-    return _page(entries, keyset, cursor, limit)
+    return paginate(entries, keyset, cursor=cursor, limit=limit)
 
 
 # --- trash --------------------------------------------------------------------
@@ -269,7 +267,3 @@ def trash_restore(
     policy.require(request.auth, "trash.restore", obj)
     trash.trash_restore(obj=obj, actor=request.auth)
     return {"model": obj._meta.label_lower, "id": obj.pk, "repr": str(obj)}
-
-
-def _page(qs: QuerySet[Any], keyset: Keyset, cursor: str | None, limit: int) -> dict[str, Any]:
-    return paginate(qs, keyset, cursor=cursor, limit=limit)
