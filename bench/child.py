@@ -7,6 +7,7 @@ process migrates it, runs the benchmark and prints one ``BENCH-RESULT`` line.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import time
@@ -37,17 +38,12 @@ def main() -> int:
     args = parser.parse_args()
     django.setup()
     prepare_database()
-    results: list[dict[str, Any]]
-    if args.name == "bulk_users":
-        from bench import bulk_users
+    from bench.runner import BENCHMARKS
 
-        results = bulk_users.run(quick=args.quick, runs=args.runs)
-    elif args.name == "api_page":
-        from bench import api_page
-
-        results = api_page.run(quick=args.quick, runs=args.runs)
-    else:
+    if args.name not in BENCHMARKS:
         raise SystemExit(f"unknown benchmark {args.name}")
+    module = importlib.import_module(f"bench.{args.name}")
+    results: list[dict[str, Any]] = module.run(quick=args.quick, runs=args.runs)
     sys.stdout.write("BENCH-RESULT " + json.dumps(results) + "\n")
     return 0
 

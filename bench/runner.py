@@ -32,6 +32,8 @@ RESULT_PREFIX = "BENCH-RESULT "
 BENCHMARKS = {
     "bulk_users": "write 100,000 audited, event-recording users through the service bulk path",
     "api_page": "read a page of 50 users through the API at 1,000,000 rows",
+    "import_contacts": "import 1,000,000 contacts from CSV (accounts, de-duplication, audit, events)",
+    "record_http": "contact list, search and timeline over HTTP at 1,000,000 contacts",
 }
 
 

@@ -157,9 +157,12 @@ def _merge_app_cases() -> None:
     """Each app keeps its own cases in tests/<app>/access.py; they join here."""
     from tests.customers import access as customers
     from tests.feedback import access as feedback
+    from tests.imports import access as imports
+    from tests.lists import access as lists
     from tests.sales import access as sales
+    from tests.search import access as search
 
-    for module in (customers, sales, feedback):
+    for module in (customers, sales, feedback, lists, imports, search):
         clash = set(CASES) & set(module.WEB)
         assert not clash, f"access cases defined twice: {clash}"
         CASES.update(module.WEB)

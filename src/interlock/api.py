@@ -4,8 +4,11 @@ from interlock.core.api import build_api
 from interlock.core.api_routes import router as platform_router
 from interlock.customers.api import router as customers_router
 from interlock.feedback.api import router as feedback_router
+from interlock.imports.api import router as imports_router
+from interlock.lists.api import router as lists_router
 from interlock.org.api import router as org_router
 from interlock.sales.api import router as sales_router
+from interlock.search.api import router as search_router
 
 api = build_api()
 api.add_router("/", platform_router)
@@ -13,3 +16,6 @@ api.add_router("/", org_router)
 api.add_router("/", customers_router)
 api.add_router("/", sales_router)
 api.add_router("/", feedback_router)
+api.add_router("/", lists_router)
+api.add_router("/", imports_router)
+api.add_router("/", search_router)

@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "interlock.customers",
     "interlock.sales",
     "interlock.feedback",
+    "interlock.lists",
+    "interlock.imports",
+    "interlock.search",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,9 @@ urlpatterns = [
     path("customers/", include("interlock.customers.urls")),
     path("sales/", include("interlock.sales.urls")),
     path("feedback/", include("interlock.feedback.urls")),
+    path("lists/", include("interlock.lists.urls")),
+    path("import/", include("interlock.imports.urls")),
+    path("search/", include("interlock.search.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", api.urls),
 ]

@@ -39,6 +39,7 @@ EXPECTED: dict[str, tuple[Any, set[str]]] = {
     "sales.configure": (None, {"admin", "manager"}),
     "feedback.view": (None, EVERYONE),
     "feedback.write": (None, WRITERS),
+    "import.run": (None, WRITERS),
 }
 
 

@@ -1,0 +1,18 @@
+"""Access cases of the imports app (merged into tests/access_web.py and tests/access_api.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.access_types import Case
+
+P = "/api/v1"
+SIGNED_IN = ("admin", "manager", "lead", "member", "marketer", "readonly")
+WRITERS = ("admin", "manager", "lead", "member", "marketer")
+
+WEB: dict[str, Case] = {
+    "imports:start": Case(allowed=SIGNED_IN, denied=("anon",)),
+}
+API: dict[tuple[str, str], Case] = {}
+
+__all__ = ["API", "WEB", "Any"]
