@@ -81,6 +81,22 @@ def _lines(people: Any) -> dict[str, Any]:
     }
 
 
+def _stage_pk(people: Any) -> dict[str, Any]:
+    return {"pk": _world(people).stages["Lead"].pk}
+
+
+def _reason_pk(people: Any) -> dict[str, Any]:
+    return {"pk": _world(people).reason.pk}
+
+
+def _product_pk(people: Any) -> dict[str, Any]:
+    return {"pk": _world(people).filter.pk}
+
+
+def _price_list_pk(people: Any) -> dict[str, Any]:
+    return {"pk": _world(people).price_list.pk}
+
+
 WEB: dict[str, Case] = {
     "sales:board": Case(allowed=SIGNED_IN, denied=READ_DENIED, params=lambda p: (_world(p), {})[1]),
     "sales:deals": Case(allowed=SIGNED_IN, denied=READ_DENIED, params=lambda p: (_deal(p), {})[1]),
@@ -107,6 +123,23 @@ WEB: dict[str, Case] = {
         body={"action": "send"},
     ),
     "sales:quote_print": Case(allowed=SIGNED_IN, denied=READ_DENIED, params=_quote),
+    "sales:settings": Case(allowed=OVERSIGHT, denied=NOT_OVERSIGHT),
+    "sales:settings_pipeline_create": Case(allowed=OVERSIGHT, denied=NOT_OVERSIGHT),
+    "sales:settings_stage": Case(
+        method="POST", allowed=OVERSIGHT, denied=NOT_OVERSIGHT, params=_stage_pk
+    ),
+    "sales:settings_reason_create": Case(
+        method="POST", allowed=OVERSIGHT, denied=NOT_OVERSIGHT, body={"name": "Too late"}
+    ),
+    "sales:settings_reason_toggle": Case(
+        method="POST", allowed=OVERSIGHT, denied=NOT_OVERSIGHT, params=_reason_pk
+    ),
+    "sales:settings_product_create": Case(allowed=OVERSIGHT, denied=NOT_OVERSIGHT),
+    "sales:settings_product": Case(allowed=OVERSIGHT, denied=NOT_OVERSIGHT, params=_product_pk),
+    "sales:settings_price_list_create": Case(allowed=OVERSIGHT, denied=NOT_OVERSIGHT),
+    "sales:settings_price_list": Case(
+        allowed=OVERSIGHT, denied=NOT_OVERSIGHT, params=_price_list_pk
+    ),
 }
 
 

@@ -14,7 +14,15 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     return {
         "may": {
             action: policy.can(user, action)
-            for action in ("org.view", "trash.view", "audit.view", "admin.site", "token.manage")
+            for action in (
+                "org.view",
+                "trash.view",
+                "audit.view",
+                "admin.site",
+                "token.manage",
+                "import.run",
+                "sales.configure",
+            )
         }
         if user is not None and user.is_authenticated
         else {},

@@ -10,7 +10,17 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from interlock.sales import pricing
-from interlock.sales.models import Deal, Pipeline, Quote, QuoteLine, Stage
+from interlock.sales.models import (
+    Deal,
+    LostReason,
+    Pipeline,
+    PriceList,
+    PriceListItem,
+    Product,
+    Quote,
+    QuoteLine,
+    Stage,
+)
 
 DEAL_SORTS = {
     "title": ("title", "id"),
@@ -188,3 +198,17 @@ def win_stats(*, start: datetime, end: datetime, currency: str | None = None) ->
         revenue=Sum("amount", filter=Q(stage__kind="won", won_at__gte=start, won_at__lt=end)),
     )
     return WinStats(won=row["won"], lost=row["lost"], revenue_won=row["revenue"] or Decimal(0))
+
+
+def settings_overview() -> dict[str, Any]:
+    """What the sales settings page lists: pipelines with stages, reasons, products, lists."""
+    return {
+        "pipelines": list(pipelines_with_stages()),
+        "reasons": list(LostReason.objects.order_by("-active", "name")),
+        "products": list(Product.objects.order_by("-active", "name", "id")),
+        "price_lists": list(PriceList.objects.annotate(item_count=Count("items")).order_by("name")),
+    }
+
+
+def price_list_items(price_list: PriceList) -> QuerySet[PriceListItem]:
+    return price_list.items.select_related("product").order_by("product__name", "pk")

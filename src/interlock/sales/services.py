@@ -208,9 +208,9 @@ def price_list_create(
         valid_until=valid_until,
         is_default=is_default,
     )
-    price_list.full_clean()
     if valid_from and valid_until and valid_until < valid_from:
         raise ValidationError({"valid_until": _("The end must not lie before the start.")})
+    price_list.full_clean()
     with transaction.atomic():
         if is_default:
             PriceList.objects.filter(is_default=True).update(is_default=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interlock.sales import views
+from interlock.sales import config_views, views
 
 app_name = "sales"
 urlpatterns = [
@@ -17,4 +17,25 @@ urlpatterns = [
     path("quotes/<int:pk>/preview/", views.quote_preview, name="quote_preview"),
     path("quotes/<int:pk>/status/", views.quote_status, name="quote_status"),
     path("quotes/<int:pk>/print/", views.quote_print, name="quote_print"),
+    path("settings/", config_views.overview, name="settings"),
+    path("settings/pipelines/new/", config_views.pipeline_create, name="settings_pipeline_create"),
+    path("settings/stages/<int:pk>/", config_views.stage_edit, name="settings_stage"),
+    path("settings/lost-reasons/", config_views.reason_create, name="settings_reason_create"),
+    path(
+        "settings/lost-reasons/<int:pk>/toggle/",
+        config_views.reason_toggle,
+        name="settings_reason_toggle",
+    ),
+    path("settings/products/new/", config_views.product_form, name="settings_product_create"),
+    path("settings/products/<int:pk>/", config_views.product_form, name="settings_product"),
+    path(
+        "settings/price-lists/new/",
+        config_views.price_list_create,
+        name="settings_price_list_create",
+    ),
+    path(
+        "settings/price-lists/<int:pk>/",
+        config_views.price_list_detail,
+        name="settings_price_list",
+    ),
 ]
