@@ -15,15 +15,7 @@ Rounds alternate between the two; each figure is the median over the rounds.
 from __future__ import annotations
 
 import base64
-import http.client
 import json
-import os
-import signal
-import socket
-import statistics
-import subprocess
-import sys
-import threading
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -35,10 +27,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.child import log
-from bench.common import admin, median, ratio, raw_insert_users
+from bench.common import (
+    admin,
+    free_port,
+    http_get,
+    load,
+    median,
+    ratio,
+    raw_insert_users,
+    start_server,
+    stop_server,
+)
 
 THREADS = 8
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _seed(count: int) -> None:
@@ -77,64 +78,6 @@ def _seed(count: int) -> None:
         else:
             cursor.execute("ANALYZE")
     log(f"seeded {count:,} users in {time.perf_counter() - started:.1f} s")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-def _start_server(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "interlock.cli",
-        "serve",
-        "--no-worker",
-        "--quiet",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-    ]
-    log_file = (data_dir / "server.log").open("ab")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ), stdout=log_file, stderr=log_file)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"the server exited ({proc.returncode}); see {data_dir / 'server.log'}"
-            )
-        try:
-            status, _body = _get(port, "/healthz", {})
-            if status == 200:
-                return proc
-        except OSError:
-            pass
-        time.sleep(0.3)
-    _stop_server(proc)
-    raise RuntimeError("the server did not answer /healthz within 60 s")
-
-
-def _stop_server(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def _middle_cursor(first_page: dict[str, Any], count: int) -> tuple[str | None, str]:
@@ -182,54 +125,7 @@ def _iso(value: Any) -> Any:
 def _load(
     port: int, path: str, headers: dict[str, str], per_thread: int, seconds: float
 ) -> dict[str, Any]:
-    latencies: list[list[float]] = [[] for _ in range(THREADS)]
-    errors = [0] * THREADS
-    start_gate = threading.Barrier(THREADS + 1)
-    deadline = [0.0]
-
-    def client(slot: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = latencies[slot]
-        start_gate.wait()
-        for _ in range(per_thread):
-            if time.perf_counter() > deadline[0]:
-                break
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-                if response.getheader("Connection", "").lower() == "close":
-                    conn.close()
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-            if ok:
-                mine.append(time.perf_counter() - started)
-            else:
-                errors[slot] += 1
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    begun = time.perf_counter()
-    deadline[0] = begun + seconds
-    start_gate.wait()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - begun
-    flat = sorted(x for per in latencies for x in per)
-    if not flat:
-        return {"requests": 0, "errors": sum(errors)}
-    return {
-        "requests": len(flat),
-        "errors": sum(errors),
-        "p50_ms": statistics.median(flat) * 1000,
-        "p99_ms": flat[min(len(flat) - 1, int(len(flat) * 0.99))] * 1000,
-        "rps": len(flat) / wall,
-    }
+    return load(port, [path], headers, threads=THREADS, per_thread=per_thread, seconds=seconds)
 
 
 def run(*, quick: bool, runs: int) -> list[dict[str, Any]]:
@@ -249,17 +145,17 @@ def run(*, quick: bool, runs: int) -> list[dict[str, Any]]:
     data_dir = Path(settings.DATA_DIR)
     connection.close()
 
-    port = _free_port()
-    server = _start_server(port, data_dir)
+    port = free_port()
+    server = start_server(port, data_dir)
     auth = {"Authorization": f"Bearer {raw}"}
     rounds: dict[str, list[dict[str, Any]]] = {"project": [], "baseline": []}
     note = ""
     try:
-        status, body = _get(port, "/api/v1/users?limit=50", auth)
+        status, body = http_get(port, "/api/v1/users?limit=50", auth)
         if status == 200:
             cursor, note = _middle_cursor(json.loads(body), count)
             api_path = "/api/v1/users?limit=50" + (f"&cursor={quote(cursor)}" if cursor else "")
-            status, _body = _get(port, api_path, auth)
+            status, _body = http_get(port, api_path, auth)
             if status != 200:
                 note += f"; middle cursor answered {status}, using the first page"
                 api_path = "/api/v1/users?limit=50"
@@ -284,7 +180,7 @@ def run(*, quick: bool, runs: int) -> list[dict[str, Any]]:
                 f"{result.get('rps', 0):.0f} req/s"
             )
     finally:
-        _stop_server(server)
+        stop_server(server)
 
     def figure(kind: str, key: str) -> float | None:
         return median([r[key] for r in rounds[kind] if key in r])

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import http.client
+import os
+import signal
+import socket
 import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
@@ -84,3 +94,133 @@ def user_tuples(rows: list[dict[str, Any]], now_db: Any) -> list[tuple[Any, ...]
         )
         for r in rows
     ]
+
+
+# --- the HTTP harness (production server + keep-alive client threads) -----------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http_get(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def start_server(port: int, data_dir: Path, *, workers: int = 2) -> subprocess.Popen[bytes]:
+    """``interlock serve`` (gunicorn, gthread) as a subprocess; waits for /healthz."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "interlock.cli",
+        "serve",
+        "--no-worker",
+        "--quiet",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+    ]
+    log_file = (data_dir / "server.log").open("ab")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ), stdout=log_file, stderr=log_file)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"the server exited ({proc.returncode}); see {data_dir / 'server.log'}"
+            )
+        try:
+            status, _body = http_get(port, "/healthz", {})
+            if status == 200:
+                return proc
+        except OSError:
+            pass
+        time.sleep(0.3)
+    stop_server(proc)
+    raise RuntimeError("the server did not answer /healthz within 60 s")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def load(
+    port: int,
+    paths: Sequence[str],
+    headers: dict[str, str],
+    *,
+    threads: int,
+    per_thread: int,
+    seconds: float,
+) -> dict[str, Any]:
+    """``threads`` keep-alive clients, each sending up to ``per_thread`` GETs.
+
+    Client ``n`` cycles through ``paths`` starting at ``n`` (one path: all
+    alike). Stops at ``seconds``. Returns requests, errors, p50/p99 in ms and
+    requests per second; non-200 answers count as errors, not as latencies.
+    """
+    latencies: list[list[float]] = [[] for _ in range(threads)]
+    errors = [0] * threads
+    start_gate = threading.Barrier(threads + 1)
+    deadline = [0.0]
+
+    def client(slot: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = latencies[slot]
+        start_gate.wait()
+        for number in range(per_thread):
+            if time.perf_counter() > deadline[0]:
+                break
+            path = paths[(slot + number) % len(paths)]
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+            if ok:
+                mine.append(time.perf_counter() - started)
+            else:
+                errors[slot] += 1
+        conn.close()
+
+    workers = [threading.Thread(target=client, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    begun = time.perf_counter()
+    deadline[0] = begun + seconds
+    start_gate.wait()
+    for worker in workers:
+        worker.join()
+    wall = time.perf_counter() - begun
+    flat = sorted(x for per in latencies for x in per)
+    if not flat:
+        return {"requests": 0, "errors": sum(errors)}
+    return {
+        "requests": len(flat),
+        "errors": sum(errors),
+        "p50_ms": statistics.median(flat) * 1000,
+        "p99_ms": flat[min(len(flat) - 1, int(len(flat) * 0.99))] * 1000,
+        "rps": len(flat) / wall,
+    }

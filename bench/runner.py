@@ -119,7 +119,7 @@ def _machine(pg_url: str | None) -> dict[str, Any]:
 def _run_child(
     name: str, stamp: str, args: argparse.Namespace, pg_url: str | None
 ) -> list[dict[str, Any]]:
-    data_dir = OUT / f"{stamp}-{name}"
+    data_dir = OUT / f"{stamp}-{os.getpid()}-{name}"  # two runs in one second stay apart
     data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)

@@ -75,7 +75,23 @@ def known_ids(people: Any) -> dict[str, Any]:
         "token_id": token.pk,
         "object_id": old.pk,
         "model": "org.team",
+        "view_id": _saved_view(people).pk,
+        "job_id": _import_job(people).pk,
     }
+
+
+def _import_job(people: Any) -> Any:
+    from interlock.imports.models import ImportJob
+
+    return ImportJob.objects.create(
+        created_by=people.admin, file_name="c.csv", stored_name="gone.csv", kind="contacts"
+    )
+
+
+def _saved_view(people: Any) -> Any:
+    from interlock.lists.models import SavedView
+
+    return SavedView.objects.create(owner=people.admin, list_key="accounts", name="Fuzz")
 
 
 @pytest.fixture

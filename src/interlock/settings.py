@@ -303,9 +303,13 @@ DEFAULT_FROM_EMAIL = env_str("INTERLOCK_EMAIL_FROM", "interlock@localhost")
 # --- API -------------------------------------------------------------------
 API_MAX_BODY_BYTES = env_int("INTERLOCK_API_MAX_BODY_BYTES", 1_048_576, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(API_MAX_BODY_BYTES, 2_621_440)
+# Largest file the import page, API and CLI accept (bigger files get a clear error).
+IMPORT_MAX_BYTES = env_int("INTERLOCK_IMPORT_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 API_RATE_LIMIT = env_int("INTERLOCK_API_RATE_LIMIT", 600, minimum=1)  # requests per window
 API_RATE_WINDOW_SECONDS = env_int("INTERLOCK_API_RATE_WINDOW", 60, minimum=1)
 API_PAGE_SIZE_MAX = 200
+# How long a web process trusts a token it has checked (revocations reach it within this).
+API_TOKEN_CACHE_SECONDS = env_int("INTERLOCK_API_TOKEN_CACHE_SECONDS", 5, minimum=0)
 
 # --- Domain -----------------------------------------------------------------
 TRASH_RETENTION_DAYS = env_int("INTERLOCK_TRASH_DAYS", 30, minimum=1)

@@ -161,3 +161,19 @@ def test_cli_replays_and_reports(received: Any) -> None:
     out = StringIO()
     call_command("events", "status", stdout=out)
     assert "pending:" in out.getvalue()
+
+
+def test_held_enqueue_queues_nothing_but_keeps_the_delivery_pending(
+    received: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, events.enqueue_held():
+        events.record("test.happened", subject=_team())
+    assert callbacks == []
+    assert received["events"] == []
+    delivery = EventDelivery.objects.get()
+    assert delivery.status == EventDelivery.Status.PENDING
+    assert events.deliver() == 1  # what the worker's sweep does
+    assert received["events"] == [("test.happened", Team.objects.get().pk)]
+    with django_capture_on_commit_callbacks(execute=False) as after:
+        events.record("test.happened", subject=_team("u"))
+    assert len(after) == 1  # outside the block, queueing is back

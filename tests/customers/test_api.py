@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from interlock.core import events
 from interlock.customers import services
@@ -189,3 +192,129 @@ def test_tasks_mine_and_done(people: Any, api_as: Any) -> None:
         {"kind": "note", "subject": "n", "account_id": account.pk, "due_at": due},
     )  # fmt: skip
     assert note.status_code == 422
+
+
+# --- the fast list and timeline paths (issue 3, performance) ------------------------------
+
+FAST = hyp_settings(
+    max_examples=10,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def _contacts(people: Any) -> list[Contact]:
+    owners = [people.member, people.lead]
+    account = services.account_create(actor=people.member, name="Kessler")
+    made = []
+    for i in range(14):
+        data = {
+            "first_name": ["Anna", "", "Bernd"][i % 3],
+            "last_name": ["Becker", "Adler"][i % 2],
+            "email": f"c{i % 4}@k.de",
+            "owner": owners[i % 2],
+            "account": account if i % 3 else None,
+            "allow_duplicate": True,
+        }
+        made.append(services.contact_create(actor=people.member, **data))
+    services.contact_delete(actor=people.member, contact=made[5])
+    return made
+
+
+@FAST
+@given(
+    limit=st.integers(min_value=1, max_value=6),
+    sort=st.sampled_from(["name", "-name", "email", "-email", "created", "-id"]),
+    mine=st.booleans(),
+)
+def test_contact_list_every_live_row_once_in_order(
+    people: Any, api_as: Any, limit: int, sort: str, mine: bool
+) -> None:
+    """The row-value keyset and the reused SQL give the ORM's order, page after page."""
+    if not Contact.all_objects.exists():
+        _contacts(people)
+    api = api_as("readonly")
+    query = {"sort": sort, "limit": limit, **({"owner": people.lead.pk} if mine else {})}
+    items, cursor = [], None
+    for _ in range(50):
+        page = api.get(f"{P}/contacts", {**query, **({"cursor": cursor} if cursor else {})})
+        assert page.status_code == 200, page.content
+        items.extend(page.json()["items"])
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            break
+    fields = {
+        "name": ["last_name", "first_name", "id"],
+        "email": ["email", "id"],
+        "created": ["created_at", "id"],
+        "id": ["id"],
+    }[sort.lstrip("-")]
+    qs = Contact.objects.filter(**({"owner": people.lead} if mine else {}))
+    order = [f"-{f}" if sort.startswith("-") else f for f in fields]
+    assert [c["id"] for c in items] == list(qs.order_by(*order).values_list("id", flat=True))
+
+
+def test_list_rows_equal_the_single_record(people: Any, api_as: Any) -> None:
+    """The list's hand-built rows (no second validation) equal the validated detail."""
+    made = _contacts(people)
+    services.account_create(actor=people.member, name="Tochter", owner=people.lead)
+    api = api_as("readonly")
+    for item in api.get(f"{P}/contacts", {"limit": 200}).json()["items"]:
+        assert item == api.get(f"{P}/contacts/{item['id']}").json()
+    for item in api.get(f"{P}/accounts", {"limit": 200}).json()["items"]:
+        assert item == api.get(f"{P}/accounts/{item['id']}").json()
+    assert made
+
+
+def test_reused_sql_binds_each_requests_values(people: Any, api_as: Any) -> None:
+    """Two requests of one shape (owner filter, cursor) each get their own rows,
+    also when an owner id equals a keyset value, and the second needs one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _contacts(people)
+    api = api_as("readonly")
+    for owner in (people.member, people.lead, people.member):
+        first = api.get(f"{P}/contacts", {"owner": owner.pk, "limit": 2, "sort": "id"}).json()
+        second = api.get(
+            f"{P}/contacts",
+            {"owner": owner.pk, "limit": 2, "sort": "id", "cursor": first["next_cursor"]},
+        ).json()
+        expected = list(
+            Contact.objects.filter(owner=owner).order_by("id").values_list("id", flat=True)[:4]
+        )
+        assert [c["id"] for c in first["items"] + second["items"]] == expected
+        assert all(c["owner"]["id"] == owner.pk for c in first["items"] + second["items"])
+    with CaptureQueriesContext(connection) as queries:
+        page = api.get(f"{P}/contacts", {"owner": people.lead.pk, "limit": 2, "sort": "id"})
+    assert page.status_code == 200
+    assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_timeline_of_a_trashed_or_unknown_record_is_404(people: Any, api_as: Any) -> None:
+    account = services.account_create(actor=people.member, name="Kessler")
+    contact = services.contact_create(actor=people.member, last_name="Becker", account=account)
+    quiet = services.account_create(actor=people.member, name="Ruhig")
+    events.deliver()
+    api = api_as("readonly")
+    assert len(api.get(f"{P}/accounts/{account.pk}/timeline").json()["items"]) == 2
+    empty = api.get(f"{P}/accounts/{quiet.pk}/timeline")
+    assert empty.status_code == 200 and empty.json()["items"][1:] == []
+    services.contact_delete(actor=people.member, contact=contact)
+    services.account_delete(actor=people.member, account=account)
+    for path in (
+        f"/accounts/{account.pk}/timeline",
+        f"/contacts/{contact.pk}/timeline",
+        "/contacts/999999/timeline",
+    ):
+        response = api.get(f"{P}{path}")
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/problem+json"
+
+
+def test_list_and_timeline_need_the_view_permission(people: Any, api_as: Any) -> None:
+    account = services.account_create(actor=people.member, name="Kessler")
+    anonymous = api_as("anon")
+    for path in ("/contacts", "/accounts", f"/accounts/{account.pk}/timeline"):
+        assert anonymous.get(f"{P}{path}").status_code == 401

@@ -280,6 +280,30 @@ def test_tasks_in_my_work_and_done(people: Any) -> None:
         )
 
 
+def test_task_assign_hands_over_open_tasks_only(people: Any) -> None:
+    from interlock.core.models import Event
+
+    account = _account(people)
+    task = services.task_create(
+        actor=people.lead, subject="Call", due_at=timezone.now() + timedelta(days=1),
+        assignee=people.member, account=account,
+    )  # fmt: skip
+    services.task_assign(actor=people.lead, task=task, assignee=people.lead)
+    assert list(selectors.my_tasks(people.lead)) == [task]
+    assert not selectors.my_tasks(people.member).exists()
+    event = Event.objects.get(type="task.reassigned")
+    assert event.payload["previous_assignee_id"] == people.member.pk
+    services.task_assign(actor=people.lead, task=task, assignee=people.lead)  # no change
+    assert Event.objects.filter(type="task.reassigned").count() == 1
+    with pytest.raises(ValidationError, match="active person"):
+        services.task_assign(actor=people.lead, task=task, assignee=people.inactive)
+    services.task_complete(actor=people.lead, task=task)
+    with pytest.raises(ValidationError, match="done already"):
+        services.task_assign(actor=people.lead, task=task, assignee=people.member)
+    with pytest.raises(PermissionDenied):
+        services.task_assign(actor=people.readonly, task=task, assignee=people.member)
+
+
 def test_timeline_pages_newest_first_and_filters_by_kind(people: Any) -> None:
     account = _account(people)
     base = timezone.now() - timedelta(days=10)

@@ -162,6 +162,7 @@ WEB: dict[str, Case] = {
     "feedback:complaints": Case(**W_READ),
     "feedback:complaint_create": Case(**W_WRITE),
     "feedback:complaint": Case(**W_READ, params=_pk),
+    "feedback:deal_complaints": Case(**W_READ, params=lambda p: {"pk": 1}),
     "feedback:complaint_edit": Case(**W_WRITE, params=_pk, method="POST", body=_complaint_form),
     "feedback:complaint_respond": Case(**W_WRITE, params=_pk, method="POST"),
     "feedback:complaint_status": Case(

@@ -71,6 +71,38 @@ def test_revenue_sort_uses_bands(people: Any) -> None:
     assert {r.account.name for r in asked} == {"S0", "S1"}
 
 
+def test_revenue_sort_puts_won_revenue_before_bands(people: Any) -> None:
+    from decimal import Decimal
+
+    from interlock.sales import services as sales
+    from tests.sales.conftest import build_world
+
+    build_world(people.admin)
+    big = f.idea(people.member, "Big but no orders")
+    buyers = f.idea(people.member, "Asked by buyers")
+    twice = f.idea(people.member, "Asked by one buyer")
+    services.idea_link_account(
+        actor=people.member, idea=big, account=f.account("B", revenue_band="250m+")
+    )
+    spender = f.account("S", revenue_band="<2m")
+    other = f.account("T", revenue_band="<2m")
+    for idea in (buyers, twice):
+        services.idea_link_account(actor=people.member, idea=idea, account=spender)
+    services.idea_link_account(actor=people.member, idea=buyers, account=other)
+    for account, amount in ((spender, "1000.50"), (spender, "500"), (other, "99.50")):
+        deal = sales.deal_create(
+            actor=people.admin, title="Order", account=account, amount=Decimal(amount)
+        )
+        sales.deal_win(actor=people.admin, deal=deal)
+    sales.deal_create(actor=people.admin, title="Open", account=other, amount=Decimal(10**6))
+    rows = list(selectors.idea_list(sort="revenue"))
+    assert [(i.title, i.asked_revenue) for i in rows] == [
+        ("Asked by buyers", Decimal("1600.00")),
+        ("Asked by one buyer", Decimal("1500.50")),
+        ("Big but no orders", Decimal("0")),
+    ]
+
+
 def test_who_asked_hides_trashed_accounts(people: Any) -> None:
     from interlock.core.trash import trash_move
 

@@ -8,6 +8,25 @@ customers, leads, deals …) and, optionally, the demo logins it creates.
 Seeding is deterministic: every seeder gets its own ``random.Random`` derived
 from the seed and its name, so the same seed gives the same data (relative to
 today's date), and adding a seeder does not change what the others make.
+
+**Size.** The full demo is a company with two years of history (about 2,000
+accounts, 8,000 contacts, a few hundred deals and quotes, complaints and
+ideas). ``INTERLOCK_DEMO_PERCENT`` (1–100, default 100) or ``seed(percent=…)``
+makes a smaller one with the same shape — tests use it; seeders scale their
+counts with :meth:`DemoContext.count`.
+
+**History.** Seeders write through the services (or the bulk path) and pass
+the historical moment (``created_at`` / ``at`` / ``occurred_at``), so events,
+timeline entries, deal stage history, quote and complaint times all carry
+their real dates; nothing is patched afterwards. Only the audit trail says
+when the demo was actually written.
+
+**Delivery.** A seed writes tens of thousands of events. Before the
+transaction ends, :func:`deliver_seeded` hands the seed's pending deliveries
+to their subscribers in bulk — through a batch projection an app registered
+with :func:`register_bulk_projection` (e.g. the timeline writes all its rows
+with a few INSERTs), else event by event — and marks them done, so the first
+page after ``interlock demo`` is complete without waiting for the worker.
 """
 
 from __future__ import annotations
@@ -22,7 +41,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from interlock.core.env import env_int
+
 DEFAULT_SEED = 20240501
+PERCENT_VARIABLE = "INTERLOCK_DEMO_PERCENT"
+_CHUNK = 2000
 # A documented password for the demo accounts only; never use it anywhere else.
 DEMO_PASSWORD = "interlock-demo"  # noqa: S105
 
@@ -48,9 +71,27 @@ class DemoContext:
     logins: list[Login] = field(default_factory=list)
     shared: dict[str, Any] = field(default_factory=dict)  # what seeders hand on
     log: Callable[[str], None] = print
+    percent: int = 100  # size of the demo relative to the full one
+
+    def count(self, full: int) -> int:
+        """``full`` scaled to the demo's size (at least 1 when ``full`` is)."""
+        if full <= 0:
+            return 0
+        return max(1, round(full * self.percent / 100))
 
 
 Seeder = Callable[[DemoContext], None]
+BulkProjection = Callable[[list[Any]], None]
+_bulk_projections: dict[str, BulkProjection] = {}
+
+
+def register_bulk_projection(subscriber: str, handler: BulkProjection) -> None:
+    """Let :func:`deliver_seeded` hand ``subscriber`` many events at once.
+
+    ``handler(events)`` must do what the subscriber's per-event handler does
+    for each of them (idempotently), in the caller's transaction.
+    """
+    _bulk_projections[subscriber] = handler
 
 
 @dataclass(frozen=True)
@@ -104,10 +145,23 @@ def is_empty() -> bool:
     return not get_user_model().objects.exists()
 
 
+def default_percent() -> int:
+    return env_int(PERCENT_VARIABLE, 100, minimum=1, maximum=100)
+
+
 def seed(
-    *, seed: int = DEFAULT_SEED, scale: int = 0, log: Callable[[str], None] = print
+    *,
+    seed: int = DEFAULT_SEED,
+    scale: int = 0,
+    log: Callable[[str], None] = print,
+    percent: int | None = None,
 ) -> DemoContext:
-    """Run every seeder in one transaction; returns the context with the logins."""
+    """Run every seeder in one transaction; returns the context with the logins.
+
+    ``percent`` (default ``INTERLOCK_DEMO_PERCENT`` or 100) sizes the demo.
+    """
+    from interlock.core.models import Event
+
     now = timezone.now()
     ctx = DemoContext(
         seed=seed,
@@ -116,12 +170,59 @@ def seed(
         today=timezone.localdate(now),
         now=now,
         log=log,
+        percent=default_percent() if percent is None else percent,
     )
-    with transaction.atomic():
+    if not 1 <= ctx.percent <= 100:
+        raise ValueError("percent must lie between 1 and 100")
+    from interlock.core import events
+
+    # The seed delivers its own events before commit, so no per-event queue task.
+    with events.enqueue_held(), transaction.atomic():
+        last = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         for name, seeder in seeders():
             ctx.rng = random.Random(f"{seed}:{name}")
             seeder(ctx)
+        delivered = deliver_seeded(after_event_id=last)
+    log(f"Delivered {delivered} event notifications of the seed.")
     return ctx
+
+
+def deliver_seeded(*, after_event_id: int = 0) -> int:
+    """Deliver the pending deliveries of events newer than ``after_event_id`` now.
+
+    Runs in the caller's transaction (a failing subscriber fails the seed).
+    Subscribers with a registered bulk projection get the events in chunks;
+    the others event by event, oldest first. Returns how many were delivered.
+    """
+    from interlock.core import events
+    from interlock.core.models import Event, EventDelivery
+
+    pending = EventDelivery.objects.filter(
+        event_id__gt=after_event_id, status=EventDelivery.Status.PENDING
+    )
+    names = sorted(set(pending.values_list("subscriber", flat=True)))
+    subscribers = events.subscribers()
+    done = 0
+    for name in names:
+        ids = list(
+            pending.filter(subscriber=name).order_by("event_id").values_list("event_id", flat=True)
+        )
+        bulk = _bulk_projections.get(name)
+        subscriber = subscribers.get(name)
+        if bulk is None and subscriber is None:
+            continue  # nobody to deliver to: the periodic sweep reports it
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(Event.objects.filter(pk__in=ids[start : start + _CHUNK]).order_by("pk"))
+            if bulk is not None:
+                bulk(chunk)
+            else:
+                assert subscriber is not None
+                for event in chunk:
+                    subscriber.handler(event)
+        done += pending.filter(subscriber=name).update(
+            status=EventDelivery.Status.DONE, delivered_at=timezone.now(), attempts=1
+        )
+    return done
 
 
 def format_logins(logins: Iterable[Login]) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -106,8 +108,30 @@ def deliveries_for_bulk(event_ids: list[int], event_type: str) -> None:
     _deliver_on_commit(event_ids)
 
 
+_enqueue_held: ContextVar[bool] = ContextVar("interlock_events_enqueue_held", default=False)
+
+
+@contextmanager
+def enqueue_held() -> Iterator[None]:
+    """Within this block, recorded events queue no "deliver after commit" task.
+
+    For bulk writers that deliver what they recorded themselves before commit
+    (the demo seeder): thousands of per-event queue writes would only wake the
+    worker for deliveries that are already done. Anything left pending is
+    still picked up by the worker's minute sweep, so nothing is lost.
+    """
+    token = _enqueue_held.set(True)
+    try:
+        yield
+    finally:
+        _enqueue_held.reset(token)
+
+
 def _deliver_on_commit(event_ids: list[int]) -> None:
     from interlock.core.tasks import deliver_events
+
+    if _enqueue_held.get():
+        return
 
     def enqueue() -> None:
         try:

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Status
 
 from interlock.core import policy
 from interlock.core.api import ApiRequest
-from interlock.core.middleware import problem_response
-from interlock.core.pagination import Cursor, Keyset, Limit, page_schema, paginate
+from interlock.core.pagination import (
+    Cursor,
+    Keyset,
+    Limit,
+    page_schema,
+    paginate,
+)
 from interlock.core.schemas import PROBLEMS, DbId, Problem, Text
+from interlock.customers import api_records as rec
 from interlock.customers import selectors, services
-from interlock.customers.models import Account, Activity, Contact
+from interlock.customers.models import Activity
 from interlock.customers.schemas import (
     AccountIn,
     AccountOut,
@@ -33,7 +38,6 @@ from interlock.customers.schemas import (
     account_row,
     activity_row,
     contact_row,
-    timeline_row,
 )
 
 router = Router(tags=["customers"])
@@ -58,56 +62,6 @@ Kinds = Annotated[
 ]
 
 
-def _duplicate_conflict(exc: ValidationError) -> HttpResponse | None:
-    found = services.duplicate_of(exc)
-    if found is None:
-        return None
-    return problem_response(
-        409,
-        _("Duplicate"),
-        "; ".join(exc.messages),
-        errors=[{"field": "id", "message": str(found["id"])}],
-    )
-
-
-def _account(pk: int) -> Account:
-    account = selectors.account_detail(pk)
-    if account is None:
-        raise Http404
-    return account
-
-
-def _contact(pk: int) -> Contact:
-    contact = selectors.contact_detail(pk)
-    if contact is None:
-        raise Http404
-    return contact
-
-
-def _resolve(data: dict[str, Any]) -> dict[str, Any]:
-    """``owner_id`` / ``account_id`` / ``parent_id`` → objects; unknown ids are a 422."""
-    lookups: dict[str, Any] = {
-        "owner": get_user_model().objects.all(),
-        "account": Account.objects.all(),
-        "parent": Account.objects.all(),
-        "contact": Contact.objects.all(),
-        "assignee": get_user_model().objects.all(),
-    }
-    for name, qs in lookups.items():
-        key = f"{name}_id"
-        if key not in data:
-            continue
-        pk = data.pop(key)
-        if pk is None:
-            data[name] = None
-            continue
-        obj = qs.filter(pk=pk).first()
-        if obj is None:
-            raise ValidationError({key: _("There is no such record (id %(id)s).") % {"id": pk}})
-        data[name] = obj
-    return data
-
-
 # --- accounts -----------------------------------------------------------------------------
 
 
@@ -125,15 +79,22 @@ def accounts_list(
 ) -> Any:
     """Live accounts; sort by `name`, `created`, `updated` or `id` (prefix `-` to reverse)."""
     policy.require(request.auth, "customer.view")
-    qs = selectors.accounts(
-        query=q or "",
-        owner=owner,
-        lifecycle=lifecycle or "",
-        country=country or "",
-        industry=industry or "",
-    ).select_related("parent")
-    keyset = selectors.sort_keyset(selectors.ACCOUNT_SORTS, sort)
-    return paginate(qs, keyset, cursor=cursor, limit=limit, item=account_row)
+    filters: dict[str, Any] = {
+        "query": q or "",
+        "owner": owner,
+        "lifecycle": lifecycle or "",
+        "country": country or "",
+        "industry": industry or "",
+    }
+    shape = selectors.accounts_shape(**filters)
+    return rec.list_page(
+        rec.ACCOUNT,
+        lambda: selectors.accounts(**filters),
+        shape,
+        cursor=cursor,
+        limit=limit,
+        sort=sort,
+    )
 
 
 @router.get(
@@ -154,31 +115,20 @@ def accounts_duplicates(
 def accounts_create(request: ApiRequest, payload: AccountIn) -> Any:
     """A duplicate domain is refused with 409 naming the existing account, unless
     `allow_duplicate` is true."""
-    data = _resolve(payload.dict())
-    try:
-        account = services.account_create(actor=request.auth, **data)
-    except ValidationError as exc:
-        return _duplicate_conflict(exc) or _reraise(exc)
-    return Status(201, account_row(_account(account.pk)))
+    return rec.create(rec.ACCOUNT, request, payload)
 
 
 @router.get("/accounts/{account_id}", response={200: AccountOut, **PROBLEMS}, summary="One account")
 def accounts_get(request: ApiRequest, account_id: AccountId) -> Any:
     policy.require(request.auth, "customer.view")
-    return account_row(_account(account_id))
+    return account_row(rec.get(rec.ACCOUNT, account_id))
 
 
 @router.patch(
     "/accounts/{account_id}", response={200: AccountOut, **WRITE}, summary="Change an account"
 )
 def accounts_update(request: ApiRequest, account_id: AccountId, payload: AccountPatch) -> Any:
-    policy.require(request.auth, "customer.write")
-    account = _account(account_id)
-    try:
-        services.account_update(actor=request.auth, account=account, **_resolve(payload.changes()))
-    except ValidationError as exc:
-        return _duplicate_conflict(exc) or _reraise(exc)
-    return account_row(_account(account_id))
+    return rec.update(rec.ACCOUNT, request, account_id, payload)
 
 
 @router.delete(
@@ -187,9 +137,7 @@ def accounts_update(request: ApiRequest, account_id: AccountId, payload: Account
     summary="Move an account to the trash",
 )
 def accounts_delete(request: ApiRequest, account_id: AccountId) -> Any:
-    policy.require(request.auth, "customer.write")
-    services.account_delete(actor=request.auth, account=_account(account_id))
-    return Status(204, None)
+    return rec.delete(rec.ACCOUNT, request, account_id)
 
 
 @router.post(
@@ -200,13 +148,7 @@ def accounts_delete(request: ApiRequest, account_id: AccountId) -> Any:
 def accounts_merge(request: ApiRequest, account_id: AccountId, payload: MergeIn) -> Any:
     """Moves contacts, activities, timeline and what other modules register to this
     account, fills its empty fields from the other, and moves the other to the trash."""
-    policy.require(request.auth, "customer.merge")
-    survivor = _account(account_id)
-    other = Account.all_objects.filter(pk=payload.other_id).first()
-    if other is None:
-        raise ValidationError({"other_id": _("There is no such account.")})
-    services.account_merge(actor=request.auth, survivor=survivor, other=other)
-    return account_row(_account(account_id))
+    return rec.merge(rec.ACCOUNT, request, account_id, payload)
 
 
 @router.get(
@@ -222,11 +164,7 @@ def accounts_timeline(
     kind: Kinds = None,
 ) -> Any:
     """Everything any module recorded about the account, newest first."""
-    policy.require(request.auth, "customer.view")
-    account = _account(account_id)
-    page = selectors.timeline(account=account, kinds=kind, cursor=cursor, limit=limit)
-    page["items"] = [timeline_row(e) for e in page["items"]]
-    return page
+    return rec.timeline_page(rec.ACCOUNT, request, account_id, cursor, limit, kind)
 
 
 # --- contacts -----------------------------------------------------------------------------
@@ -247,16 +185,23 @@ def contacts_list(
 ) -> Any:
     """Live contacts; sort by `name`, `email`, `created`, `updated` or `id`."""
     policy.require(request.auth, "customer.view")
-    qs = selectors.contacts(
-        query=q or "",
-        owner=owner,
-        account=account,
-        lifecycle=lifecycle_stage or "",
-        country=country or "",
-        industry=industry or "",
+    filters: dict[str, Any] = {
+        "query": q or "",
+        "owner": owner,
+        "account": account,
+        "lifecycle": lifecycle_stage or "",
+        "country": country or "",
+        "industry": industry or "",
+    }
+    shape = selectors.contacts_shape(**filters)
+    return rec.list_page(
+        rec.CONTACT,
+        lambda: selectors.contacts(**filters),
+        shape,
+        cursor=cursor,
+        limit=limit,
+        sort=sort,
     )
-    keyset = selectors.sort_keyset(selectors.CONTACT_SORTS, sort)
-    return paginate(qs, keyset, cursor=cursor, limit=limit, item=contact_row)
 
 
 @router.get(
@@ -277,31 +222,20 @@ def contacts_duplicates(
 def contacts_create(request: ApiRequest, payload: ContactIn) -> Any:
     """A duplicate e-mail is refused with 409 naming the existing contact, unless
     `allow_duplicate` is true."""
-    data = _resolve(payload.dict())
-    try:
-        contact = services.contact_create(actor=request.auth, **data)
-    except ValidationError as exc:
-        return _duplicate_conflict(exc) or _reraise(exc)
-    return Status(201, contact_row(_contact(contact.pk)))
+    return rec.create(rec.CONTACT, request, payload)
 
 
 @router.get("/contacts/{contact_id}", response={200: ContactOut, **PROBLEMS}, summary="One contact")
 def contacts_get(request: ApiRequest, contact_id: ContactId) -> Any:
     policy.require(request.auth, "customer.view")
-    return contact_row(_contact(contact_id))
+    return contact_row(rec.get(rec.CONTACT, contact_id))
 
 
 @router.patch(
     "/contacts/{contact_id}", response={200: ContactOut, **WRITE}, summary="Change a contact"
 )
 def contacts_update(request: ApiRequest, contact_id: ContactId, payload: ContactPatch) -> Any:
-    policy.require(request.auth, "customer.write")
-    contact = _contact(contact_id)
-    try:
-        services.contact_update(actor=request.auth, contact=contact, **_resolve(payload.changes()))
-    except ValidationError as exc:
-        return _duplicate_conflict(exc) or _reraise(exc)
-    return contact_row(_contact(contact_id))
+    return rec.update(rec.CONTACT, request, contact_id, payload)
 
 
 @router.delete(
@@ -310,9 +244,7 @@ def contacts_update(request: ApiRequest, contact_id: ContactId, payload: Contact
     summary="Move a contact to the trash",
 )
 def contacts_delete(request: ApiRequest, contact_id: ContactId) -> Any:
-    policy.require(request.auth, "customer.write")
-    services.contact_delete(actor=request.auth, contact=_contact(contact_id))
-    return Status(204, None)
+    return rec.delete(rec.CONTACT, request, contact_id)
 
 
 @router.post(
@@ -323,13 +255,7 @@ def contacts_delete(request: ApiRequest, contact_id: ContactId) -> Any:
 def contacts_merge(request: ApiRequest, contact_id: ContactId, payload: MergeIn) -> Any:
     """Moves activities, timeline and what other modules register to this contact,
     fills its empty fields from the other, and moves the other to the trash."""
-    policy.require(request.auth, "customer.merge")
-    survivor = _contact(contact_id)
-    other = Contact.all_objects.filter(pk=payload.other_id).first()
-    if other is None:
-        raise ValidationError({"other_id": _("There is no such contact.")})
-    services.contact_merge(actor=request.auth, survivor=survivor, other=other)
-    return contact_row(_contact(contact_id))
+    return rec.merge(rec.CONTACT, request, contact_id, payload)
 
 
 @router.get(
@@ -344,11 +270,7 @@ def contacts_timeline(
     limit: Limit = 50,
     kind: Kinds = None,
 ) -> Any:
-    policy.require(request.auth, "customer.view")
-    contact = _contact(contact_id)
-    page = selectors.timeline(contact=contact, kinds=kind, cursor=cursor, limit=limit)
-    page["items"] = [timeline_row(e) for e in page["items"]]
-    return page
+    return rec.timeline_page(rec.CONTACT, request, contact_id, cursor, limit, kind)
 
 
 # --- activities and tasks ---------------------------------------------------------------
@@ -380,7 +302,7 @@ def activities_list(
 def activities_create(request: ApiRequest, payload: ActivityIn) -> Any:
     """A call, meeting, e-mail or note; or, with kind `task`, a task (needs `due_at`
     and `assignee_id`)."""
-    data = _resolve(payload.dict())
+    data = rec.resolve(payload.dict())
     kind = data.pop("kind")
     if kind == Activity.Kind.TASK:
         data.pop("occurred_at")
@@ -438,7 +360,3 @@ def tasks_update(request: ApiRequest, activity_id: ActivityId, payload: TaskPatc
     else:
         services.task_reopen(actor=request.auth, task=task)
     return activity_row(_activity(activity_id))
-
-
-def _reraise(exc: ValidationError) -> HttpResponse:
-    raise exc

@@ -8,6 +8,9 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
+        from interlock.customers.lists import register_all as register_lists
+
+        register_lists()
         from auditlog.registry import auditlog
 
         from interlock.customers import models

@@ -149,6 +149,10 @@ class Contact(Trashable):
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["account", "last_name"]),
             models.Index(fields=["owner"]),
+            # "My contacts by name": the owner filter, the sort and the keyset in one range.
+            models.Index(
+                fields=["owner", "last_name", "first_name", "id"], name="contact_owner_name"
+            ),
         ]
 
     def __str__(self) -> str:

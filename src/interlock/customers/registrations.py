@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from interlock.core.models import Event
 from interlock.customers import timeline
@@ -35,6 +36,13 @@ def _kind_label(event: Event) -> str:
 
 
 def register_all() -> None:
+    for kind, kind_label in (
+        ("record", gettext_lazy("Record")),
+        ("activity", gettext_lazy("Activity")),
+        ("task", gettext_lazy("Task")),
+        ("merge", gettext_lazy("Merge")),
+    ):
+        timeline.register_kind(kind, kind_label)
     timeline.register(
         "account.created",
         kind="record",
@@ -96,6 +104,7 @@ def register_all() -> None:
     from interlock.customers.demo import seed
 
     demo.register("customers", seed, order=200)
+    demo.register_bulk_projection(timeline.SUBSCRIBER, timeline.project_many)
 
 
 def _moved_summary(event: Event) -> str:

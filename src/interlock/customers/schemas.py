@@ -82,6 +82,61 @@ def account_row(a: Any) -> dict[str, Any]:
     }
 
 
+# The columns a list page reads (``values()``: no model instances), and the row built from them.
+ACCOUNT_LIST_FIELDS = (
+    "id",
+    "name",
+    "domain",
+    "industry",
+    "size",
+    "revenue_band",
+    "country",
+    "state",
+    "region",
+    "parent_id",
+    "parent__name",
+    "owner_id",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+    "lifecycle",
+    "external_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def _user_ref(v: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    """The ``Ref`` of a user from ``values()`` columns (``str(user)``, without the instance)."""
+    pk = v[f"{prefix}_id"]
+    if pk is None:
+        return None
+    full = f"{v[f'{prefix}__first_name']} {v[f'{prefix}__last_name']}".strip()
+    return {"id": pk, "name": full or v[f"{prefix}__username"]}
+
+
+def account_list_row(v: dict[str, Any]) -> dict[str, Any]:
+    """``account_row`` of a ``values(*ACCOUNT_LIST_FIELDS)`` row."""
+    parent = v["parent_id"]
+    return {
+        "id": v["id"],
+        "name": v["name"],
+        "domain": v["domain"],
+        "industry": v["industry"],
+        "size": v["size"],
+        "revenue_band": v["revenue_band"],
+        "country": str(v["country"] or ""),
+        "state": v["state"],
+        "region": v["region"],
+        "parent": None if parent is None else {"id": parent, "name": v["parent__name"]},
+        "owner": _user_ref(v, "owner"),
+        "lifecycle": v["lifecycle"],
+        "external_id": v["external_id"],
+        "created_at": v["created_at"],
+        "updated_at": v["updated_at"],
+    }
+
+
 class AccountIn(Schema):
     name: Annotated[Text, Field(min_length=1, max_length=200)]
     domain: Annotated[Text, Field(max_length=300)] = ""
@@ -153,6 +208,48 @@ def contact_row(c: Any) -> dict[str, Any]:
         "external_id": c.external_id,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
+    }
+
+
+CONTACT_LIST_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "title",
+    "buying_role",
+    "account_id",
+    "account__name",
+    "owner_id",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+    "lifecycle_stage",
+    "external_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def contact_list_row(v: dict[str, Any]) -> dict[str, Any]:
+    """``contact_row`` of a ``values(*CONTACT_LIST_FIELDS)`` row."""
+    first, last, account = v["first_name"], v["last_name"], v["account_id"]
+    return {
+        "id": v["id"],
+        "name": f"{first} {last}" if first and last else first or last,
+        "first_name": first,
+        "last_name": last,
+        "email": v["email"],
+        "phone": v["phone"],
+        "title": v["title"],
+        "buying_role": v["buying_role"],
+        "account": None if account is None else {"id": account, "name": v["account__name"]},
+        "owner": _user_ref(v, "owner"),
+        "lifecycle_stage": v["lifecycle_stage"],
+        "external_id": v["external_id"],
+        "created_at": v["created_at"],
+        "updated_at": v["updated_at"],
     }
 
 
@@ -248,6 +345,9 @@ class TimelineItem(BaseModel):
     occurred_at: datetime
     account_id: int | None
     contact_id: int | None
+
+
+TIMELINE_FIELDS = ("id", "kind", "title", "summary", "occurred_at", "account_id", "contact_id")
 
 
 def timeline_row(entry: Any) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -92,6 +92,44 @@ def contacts(
     return qs
 
 
+def accounts_shape(
+    *,
+    query: str = "",
+    owner: int | None = None,
+    lifecycle: str = "",
+    country: str = "",
+    industry: str = "",
+) -> tuple[Hashable, list[Any]] | None:
+    """The shape of ``accounts(...)`` and the parameters it binds, in its filter order.
+
+    For ``core.pagination.paginate(shape=…)``, which reuses the compiled SQL
+    of a shape (and checks these parameters against Django's on the first
+    compile). None for text searches, whose parameters Django rewrites.
+    """
+    if query or industry:
+        return None
+    active = (bool(owner), bool(lifecycle), bool(country))
+    params = [v for v in (owner, lifecycle, country.upper()) if v]
+    return ("accounts", *active), params
+
+
+def contacts_shape(
+    *,
+    query: str = "",
+    owner: int | None = None,
+    account: int | None = None,
+    lifecycle: str = "",
+    country: str = "",
+    industry: str = "",
+) -> tuple[Hashable, list[Any]] | None:
+    """As ``accounts_shape``, for ``contacts(...)``."""
+    if query or industry:
+        return None
+    active = (bool(owner), bool(account), bool(lifecycle), bool(country))
+    params = [v for v in (owner, account, lifecycle, country.upper()) if v]
+    return ("contacts", *active), params
+
+
 def sort_keyset(sorts: dict[str, tuple[str, ...]], sort: str) -> Keyset:
     """``"name"`` / ``"-name"`` → a Keyset; unknown keys fall back to the first."""
     descending = sort.startswith("-")
@@ -105,6 +143,11 @@ def account_detail(pk: int) -> Account | None:
 
 def contact_detail(pk: int) -> Contact | None:
     return Contact.objects.select_related("owner", "account").filter(pk=pk).first()
+
+
+def is_live(model: type[Account] | type[Contact], pk: int) -> bool:
+    """True if the account / contact ``pk`` exists and is not in the trash."""
+    return model.objects.filter(pk=pk).exists()
 
 
 def activities(*, account: int | None = None, contact: int | None = None) -> QuerySet[Activity]:
@@ -139,19 +182,43 @@ def timeline(
     kinds: Iterable[str] | None = None,
     cursor: str | None = None,
     limit: int = 50,
+    fields: Sequence[str] | None = None,
+    live: bool = False,
 ) -> dict[str, Any]:
-    """One page of a timeline, newest first: ``{"items": [TimelineEntry], "next_cursor"}``."""
-    qs = TimelineEntry.objects.all()
-    if account is not None:
-        qs = qs.filter(account_id=getattr(account, "pk", account))
-    elif contact is not None:
-        qs = qs.filter(contact_id=getattr(contact, "pk", contact))
-    else:
-        qs = qs.none()
+    """One page of a timeline, newest first: ``{"items": [TimelineEntry], "next_cursor"}``.
+
+    With ``fields``, the items are dicts of those columns (``values()``).
+    With ``live``, no entries while the account / contact is in the trash (or
+    does not exist): one query answers both "is it there" and "its page".
+    """
+    shape: tuple[Hashable, list[Any]] | None = None
     wanted = [k for k in (kinds or []) if k]
-    if wanted:
-        qs = qs.filter(kind__in=wanted)
-    return paginate(qs, TIMELINE_KEYSET, cursor=cursor, limit=limit)
+    target: dict[str, int] = {}
+    if account is not None:
+        target["account_id"] = account.pk if isinstance(account, Account) else account
+    elif contact is not None:
+        target["contact_id"] = contact.pk if isinstance(contact, Contact) else contact
+    if target and not wanted:
+        shape = (f"timeline-{next(iter(target))}-{live}", list(target.values()))
+
+    def build() -> QuerySet[TimelineEntry]:
+        if not target:
+            return TimelineEntry.objects.none()
+        qs = TimelineEntry.objects.filter(**target)
+        if live:
+            name = next(iter(target)).removesuffix("_id")
+            qs = qs.filter(**{f"{name}__deleted_at__isnull": True})
+        return qs.filter(kind__in=wanted) if wanted else qs
+
+    return paginate(
+        build,
+        TIMELINE_KEYSET,
+        cursor=cursor,
+        limit=limit,
+        fields=fields,
+        shape=shape,
+        model=TimelineEntry,
+    )
 
 
 def merge_preview(obj: Account | Contact) -> dict[str, int]:

@@ -633,3 +633,25 @@ def task_reopen(*, actor: Any, task: Activity) -> Activity:
                 "task.reopened", subject=task, actor=actor, payload=_activity_payload(task)
             )
     return task
+
+
+def task_assign(*, actor: Any, task: Activity, assignee: Any) -> Activity:
+    """Hand an open task to another active person (recorded as ``task.reassigned``)."""
+    policy.require(actor, "customer.write")
+    if assignee is None or not getattr(assignee, "is_active", False):
+        raise ValidationError({"assignee": _("Choose an active person to do the task.")})
+    with transaction.atomic():
+        task = _task_locked(task)
+        if task.done_at is not None:
+            raise ValidationError(_("This task is done already; reopen it first."))
+        previous = task.assignee_id
+        if previous != assignee.pk:
+            task.assignee = assignee
+            task.save(update_fields=["assignee"])
+            events.record(
+                "task.reassigned",
+                subject=task,
+                actor=actor,
+                payload=_activity_payload(task) | {"previous_assignee_id": previous},
+            )
+    return task

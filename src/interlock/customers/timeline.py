@@ -5,6 +5,12 @@ Apps register, for each event type they own, how it appears on a timeline
 them. A subscriber projects each registered event into ``TimelineEntry``
 rows (one per account and contact it concerns), after commit, through the
 event queue; ``interlock events replay customers.timeline`` rebuilds them.
+
+Each kind (the filter chips and the badge on every entry) has a label that
+its app registers with ``register_kind`` (or ``register(..., label=…)``),
+usually a ``gettext_lazy`` string, so it shows in the reader's language.
+:func:`kinds` returns :class:`Kind` keys: plain strings for filters and URLs
+that also know their ``label``.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.functional import Promise
 
 from interlock.core import events
 from interlock.core.models import Event
@@ -36,6 +44,32 @@ class TimelineKind:
 
 
 _kinds: dict[str, TimelineKind] = {}
+_labels: dict[str, str | Promise] = {}
+
+
+class Kind(str):
+    """A kind's key (what filters and URLs carry) that also knows its label."""
+
+    __slots__ = ()
+
+    @property
+    def label(self) -> str:
+        return kind_label(self)
+
+
+def register_kind(kind: str, label: str | Promise) -> None:
+    """Name ``kind`` for people: ``label`` is translated when shown (use gettext_lazy)."""
+    _labels[kind] = label
+
+
+def kind_label(kind: str) -> str:
+    """The kind's label in the active language (the key itself if none is registered)."""
+    return str(_labels.get(kind, kind))
+
+
+def kind_labels() -> dict[str, str]:
+    """Every kind's label in the active language, by key (for templates and the API)."""
+    return {kind: kind_label(kind) for kind in kinds()}
 
 
 def register(
@@ -45,8 +79,11 @@ def register(
     title: Callable[[Event], str],
     targets: Callable[[Event], Iterable[tuple[int | None, int | None]]],
     summary: Callable[[Event], str] | None = None,
+    label: str | Promise | None = None,
 ) -> None:
-    """Show events of ``event_type`` on timelines, filterable as ``kind``."""
+    """Show events of ``event_type`` on timelines, filterable as ``kind`` (named ``label``)."""
+    if label is not None:
+        register_kind(kind, label)
     _kinds[event_type] = TimelineKind(
         event_type, kind, title, targets, summary or (lambda event: "")
     )
@@ -55,8 +92,14 @@ def register(
     events.subscribe(*sorted(_kinds), name=SUBSCRIBER)(project)
 
 
-def kinds() -> list[str]:
-    return sorted({k.kind for k in _kinds.values()})
+def kinds() -> list[Kind]:
+    """The kinds in use, sorted by key; each knows its ``label``."""
+    return [Kind(kind) for kind in sorted({k.kind for k in _kinds.values()})]
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """(key, label) pairs in the active language, sorted by label (for forms)."""
+    return sorted(((kind, kind.label) for kind in kinds()), key=lambda pair: pair[1].casefold())
 
 
 def registered() -> dict[str, TimelineKind]:
@@ -65,11 +108,32 @@ def registered() -> dict[str, TimelineKind]:
 
 def project(event: Event) -> None:
     """Write the timeline rows of one event (idempotent: replays do not double)."""
+    project_many([event])
+
+
+def project_many(batch: Iterable[Event]) -> None:
+    """Write the timeline rows of many events at once (demo seeding, bulk loads).
+
+    Idempotent like :func:`project`: the events' old rows are replaced.
+    """
     from interlock.customers.models import TimelineEntry
 
+    rows: list[Any] = []
+    ids: list[int] = []
+    for event in batch:
+        ids.append(event.pk)
+        rows.extend(_rows(event, TimelineEntry))
+    if not ids:
+        return
+    for start in range(0, len(ids), 500):
+        TimelineEntry.objects.filter(event_id__in=ids[start : start + 500]).delete()
+    TimelineEntry.objects.bulk_create(rows, batch_size=1000)
+
+
+def _rows(event: Event, model: Any) -> list[Any]:
     spec = _kinds.get(event.type)
     if spec is None:
-        return
+        return []
     seen: set[tuple[int | None, int | None]] = set()
     rows: list[Any] = []
     for account_id, contact_id in spec.targets(event):
@@ -77,7 +141,7 @@ def project(event: Event) -> None:
             continue
         seen.add((account_id, contact_id))
         rows.append(
-            TimelineEntry(
+            model(
                 event_id=event.pk,
                 account_id=account_id,
                 contact_id=contact_id,
@@ -87,5 +151,4 @@ def project(event: Event) -> None:
                 summary=spec.summary(event),
             )
         )
-    TimelineEntry.objects.filter(event_id=event.pk).delete()
-    TimelineEntry.objects.bulk_create(rows)
+    return rows

@@ -45,6 +45,7 @@ from interlock.feedback.schemas import (
     idea_out,
     idea_request_out,
 )
+from interlock.sales.models import Deal, Product
 
 router = Router(tags=["feedback"])
 
@@ -224,6 +225,8 @@ def complaints_create(request: ApiRequest, payload: ComplaintIn) -> Any:
         actor=request.auth,
         account=_lookup(Account, payload.account_id, "account_id"),
         contact=_lookup(Contact, payload.contact_id, "contact_id"),
+        product=_lookup(Product, payload.product_id, "product_id"),
+        deal=_lookup(Deal, payload.deal_id, "deal_id"),
         category=_lookup(ComplaintCategory, payload.category_id, "category_id"),
         owner=_user(payload.owner_id),
         channel=payload.channel,
@@ -260,6 +263,10 @@ def complaints_update(
             fields["contact"] = _lookup(Contact, value, name)
         elif name == "owner_id":
             fields["owner"] = _user(value)
+        elif name == "product_id":
+            fields["product"] = _lookup(Product, value, name)
+        elif name == "deal_id":
+            fields["deal"] = _lookup(Deal, value, name)
         elif name == "category_id":
             fields["category"] = _lookup(ComplaintCategory, value, name)
         else:

@@ -32,6 +32,9 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Complaints and ideas")
 
     def ready(self) -> None:
+        from interlock.feedback.lists import register_all as register_lists
+
+        register_lists()
         from auditlog.registry import auditlog
 
         from interlock.customers import timeline
@@ -81,4 +84,7 @@ class FeedbackConfig(AppConfig):
             targets=_targets,
             summary=lambda e: str(e.payload.get("note", "")),
         )
+        from interlock.feedback.timeline import register_labels
+
+        register_labels()
         demo.register()

@@ -1,8 +1,17 @@
-"""Demo complaints and ideas on the demo company's accounts (after customers, order 400)."""
+"""Demo complaints and ideas on the demo company's accounts (after customers and sales, order 400).
+
+Two years of history through :mod:`interlock.feedback.services`, each step
+at its own moment (``created_at`` / ``at``): complaints are received, answered,
+resolved and rated at realistic intervals (recent ones are still open); about
+a third concern a won deal and its product (linked, on that deal's account,
+after it was won). Ideas come up over the two years, customers ask for them
+and colleagues vote. Deterministic for a given seed; 120 complaints at full size.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -11,6 +20,10 @@ from interlock.core.context import Source, acting
 from interlock.customers.models import Account
 from interlock.feedback import services
 from interlock.feedback.models import Complaint, Idea
+from interlock.sales.models import Deal, Product
+
+COMPLAINT_COUNT = 120  # at full size
+HISTORY_DAYS = 730
 
 CATEGORIES = [
     "Lieferverzug",
@@ -93,72 +106,120 @@ IDEAS = [
 ]
 
 
+def _after(rng: Any, since: datetime, now: datetime) -> datetime:
+    """A moment between ``since`` and an hour ago (``since`` itself if that is later)."""
+    span = (now - since).total_seconds() - 3600
+    return since + timedelta(seconds=span * rng.random()) if span > 0 else since
+
+
 def seed_feedback(ctx: demo.DemoContext) -> None:
     rng = ctx.rng
     actor = ctx.actor
     if actor is None:
         return
+    now = ctx.now
+    start = now - timedelta(days=HISTORY_DAYS)
     with acting(actor, Source.SYSTEM):
         categories = {name: services.category_create(actor=actor, name=name) for name in CATEGORIES}
-        accounts = list(Account.objects.order_by("pk")[:500])
-        users = list(get_user_model().objects.filter(is_active=True).order_by("pk"))
+        accounts = list(Account.objects.order_by("pk")[: max(20, ctx.count(2000))])
+        users = list(get_user_model().objects.filter(is_active=True).order_by("pk")[:40])
+        won = [d for d in ctx.shared.get("sales.deals", []) if d["won_at"] is not None]
+        deals = Deal.objects.select_related("account").in_bulk([d["id"] for d in won])
+        products = Product.objects.in_bulk([d["product_id"] for d in won])
         complaints: list[Complaint] = []
         if accounts:
-            for _i in range(60):
+            for _i in range(ctx.count(COMPLAINT_COUNT)):
                 cat = rng.choice(CATEGORIES)
                 title, text = rng.choice(COMPLAINTS[cat])
-                created = ctx.now - timedelta(days=rng.randint(1, 730), hours=rng.randint(0, 9))
+                deal = product = None
+                if won and rng.random() < 0.35:
+                    link = rng.choice(won)
+                    deal, product = deals[link["id"]], products[link["product_id"]]
+                    account = deal.account
+                    created = _after(rng, link["won_at"] + timedelta(days=3), now)
+                else:
+                    account = rng.choice(accounts)
+                    created = _after(rng, max(start, account.created_at), now)
                 complaint = services.complaint_create(
                     actor=actor,
-                    account=rng.choice(accounts),
+                    account=account,
                     category=categories[cat],
                     channel=rng.choice(Complaint.Channel.values),
                     severity=rng.choice(Complaint.Severity.values),
                     title=title,
                     description=text,
                     owner=rng.choice(users),
+                    product=product,
+                    deal=deal,
                     created_at=created,
                 )
-                roll = rng.random()
-                if roll > 0.1:
-                    first = created + timedelta(hours=rng.randint(1, 72))
-                    if first < ctx.now:
-                        complaint = services.complaint_respond(
-                            actor=actor, complaint=complaint, at=first
-                        )
-                        if roll > 0.3:
-                            done = first + timedelta(days=rng.randint(1, 20))
-                            if done < ctx.now:
-                                complaint = services.complaint_set_status(
-                                    actor=actor,
-                                    complaint=complaint,
-                                    status=Complaint.Status.RESOLVED,
-                                    resolution=rng.choice(RESOLUTIONS),
-                                    at=done,
-                                )
-                                complaint = services.complaint_rate(
-                                    actor=actor,
-                                    complaint=complaint,
-                                    satisfaction=rng.choice([2, 3, 4, 4, 5, 5]),
-                                )
+                complaint = _handle(rng, actor, complaint, created, now)
                 complaints.append(complaint)
-        for title in IDEAS:
+        for title in IDEAS[: ctx.count(len(IDEAS))]:
+            came_up = start + timedelta(days=rng.randint(0, HISTORY_DAYS - 10))
             idea = services.idea_create(
-                actor=actor, title=title, source=rng.choice(Idea.Source.values)
+                actor=actor, title=title, source=rng.choice(Idea.Source.values), at=came_up
             )
             status = rng.choice(Idea.Status.values)
             if status != Idea.Status.NEW:
-                services.idea_set_status(actor=actor, idea=idea, status=status)
+                services.idea_set_status(
+                    actor=actor, idea=idea, status=status, at=_after(rng, came_up, now)
+                )
             for account in rng.sample(accounts, min(len(accounts), rng.randint(0, 6))):
-                services.idea_link_account(actor=actor, idea=idea, account=account)
+                services.idea_link_account(
+                    actor=actor,
+                    idea=idea,
+                    account=account,
+                    at=_after(rng, max(came_up, account.created_at), now),
+                )
             for user in rng.sample(users, min(len(users), rng.randint(0, 8))):
                 if user.role != "readonly":
-                    services.idea_vote(actor=user, idea=idea)
+                    services.idea_vote(actor=user, idea=idea, at=_after(rng, came_up, now))
             if complaints and rng.random() < 0.3:
+                complaint = rng.choice(complaints)
                 services.idea_link_complaint(
-                    actor=actor, idea=idea, complaint=rng.choice(complaints)
+                    actor=actor,
+                    idea=idea,
+                    complaint=complaint,
+                    at=_after(rng, max(came_up, complaint.created_at), now),
                 )
-    ctx.log(f"feedback: {len(complaints)} complaints, {len(IDEAS)} ideas")
+    linked = sum(1 for c in complaints if c.deal_id)
+    ideas = ctx.count(len(IDEAS))
+    ctx.log(f"feedback: {len(complaints)} complaints ({linked} on a won deal), {ideas} ideas")
+
+
+def _handle(
+    rng: Any, actor: Any, complaint: Complaint, created: datetime, now: datetime
+) -> Complaint:
+    """Answer, resolve and rate it as far as time allows (recent ones stay open)."""
+    roll = rng.random()
+    if roll <= 0.1:
+        return complaint
+    first = created + timedelta(hours=rng.randint(1, 72))
+    if first >= now:
+        return complaint
+    complaint = services.complaint_respond(actor=actor, complaint=complaint, at=first)
+    if roll <= 0.3:
+        return complaint
+    done = first + timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 8))
+    if done >= now:
+        return complaint
+    complaint = services.complaint_set_status(
+        actor=actor,
+        complaint=complaint,
+        status=Complaint.Status.RESOLVED,
+        resolution=rng.choice(RESOLUTIONS),
+        at=done,
+    )
+    rated = done + timedelta(days=rng.randint(1, 10))
+    if rated < now:
+        complaint = services.complaint_rate(
+            actor=actor,
+            complaint=complaint,
+            satisfaction=rng.choice([2, 3, 4, 4, 5, 5]),
+            at=rated,
+        )
+    return complaint
 
 
 def register() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from interlock.core.forms import DateInput
 from interlock.customers.models import Account, Contact
 from interlock.feedback.models import Complaint, ComplaintCategory, Idea
+from interlock.sales.models import Deal, Product
 
 MAX_TEXT = 20000
 
@@ -90,12 +92,33 @@ class ComplaintForm(forms.Form):
         required=False,
         queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
     )
+    product = forms.ModelChoiceField(
+        label=_("Product"),
+        required=False,
+        queryset=Product.objects.filter(active=True).order_by("name"),
+        help_text=_("The product the complaint is about, if any."),
+    )
+    deal = forms.ModelChoiceField(
+        label=_("Deal"),
+        required=False,
+        queryset=Deal.objects.order_by("title", "pk"),
+        help_text=_("The deal it arose from, if any; it must be one of the account's deals."),
+    )
 
     def __init__(self, *args: Any, edit: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if edit:
             del self.fields["account"]
             self.fields["category"].queryset = ComplaintCategory.objects.order_by("name")  # type: ignore[attr-defined]
+            self.fields["product"].queryset = Product.objects.order_by("name")  # type: ignore[attr-defined]
+        if not self.is_bound:
+            # Offer only the account's deals when the account is known; a bound
+            # form keeps every deal, so a wrong one gets the service's clear message.
+            account_id = _account_id(self.initial)
+            if account_id is not None:
+                self.fields["deal"].queryset = Deal.objects.filter(  # type: ignore[attr-defined]
+                    account_id=account_id
+                ).order_by("title", "pk")
             self.fields["root_cause"] = forms.CharField(
                 label=_("Root cause"),
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -109,6 +132,17 @@ class ComplaintForm(forms.Form):
             if isinstance(value, str):
                 _no_nul(value)
         return data
+
+
+def _account_id(initial: Mapping[str, Any]) -> int | None:
+    """The complaint's account as far as the initial data tells it."""
+    for name in ("account", "deal", "contact"):
+        value = initial.get(name)
+        if isinstance(value, Account):
+            return value.pk
+        if isinstance(value, Deal | Contact) and value.account_id:
+            return int(value.account_id)
+    return None
 
 
 class StatusForm(forms.Form):

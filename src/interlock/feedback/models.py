@@ -1,6 +1,7 @@
 """Complaints and ideas: what customers tell us, kept on the shared customer record.
 
-Product and deal links are left out until the sales app exists.
+A complaint may name the product it is about and the deal it arose from; the
+deal must belong to the complaint's account (checked in the services).
 """
 
 from __future__ import annotations
@@ -60,6 +61,22 @@ class Complaint(Trashable):
     contact = models.ForeignKey(
         "customers.Contact",
         verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    product = models.ForeignKey(
+        "sales.Product",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    deal = models.ForeignKey(
+        "sales.Deal",
+        verbose_name=_("deal"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

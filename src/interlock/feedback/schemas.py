@@ -47,6 +47,8 @@ class ComplaintOut(BaseModel):
     id: int
     account: Ref
     contact: Ref | None
+    product: Ref | None
+    deal: Ref | None
     channel: str
     category: Ref
     severity: str
@@ -75,6 +77,8 @@ def complaint_out(c: Any) -> dict[str, Any]:
         "id": c.pk,
         "account": _ref(c.account),
         "contact": _ref(c.contact),
+        "product": _ref(c.product),
+        "deal": _ref(c.deal),
         "channel": c.channel,
         "category": _ref(c.category),
         "severity": c.severity,
@@ -100,6 +104,8 @@ def complaint_out(c: Any) -> dict[str, Any]:
 class ComplaintIn(Schema):
     account_id: DbId
     contact_id: DbId | None = None
+    product_id: DbId | None = None
+    deal_id: DbId | None = Field(None, description="A deal of the same account.")
     category_id: DbId
     channel: Channel
     severity: Severity = "medium"
@@ -109,9 +115,11 @@ class ComplaintIn(Schema):
 
 
 class ComplaintPatch(PatchSchema):
-    nullable: ClassVar[tuple[str, ...]] = ("contact_id", "owner_id")
+    nullable: ClassVar[tuple[str, ...]] = ("contact_id", "owner_id", "product_id", "deal_id")
 
     contact_id: DbId | None = None
+    product_id: DbId | None = None
+    deal_id: DbId | None = Field(None, description="A deal of the same account.")
     category_id: DbId | None = None
     channel: Channel | None = None
     severity: Severity | None = None

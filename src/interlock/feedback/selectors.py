@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -22,8 +23,8 @@ COMPLAINT_SORTS = {
 }
 _SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
-# Account.revenue_band as a rank, largest first counts most. Until the sales
-# app exists there is no won revenue per account, so the band stands in.
+# Account.revenue_band as a rank, largest first counts most: the tie-breaker
+# after won revenue (accounts without won deals still differ in size).
 _BAND_RANK = {
     Account.RevenueBand.UNDER_2M: 1,
     Account.RevenueBand.UNDER_10M: 2,
@@ -57,9 +58,9 @@ class ComplaintFilters:
 def complaints(filters: ComplaintFilters | None = None) -> models.QuerySet[Complaint]:
     """Live complaints with account, contact, category and owner joined, filtered."""
     f = filters or ComplaintFilters()
-    qs = Complaint.objects.select_related("account", "contact", "category", "owner").annotate(
-        severity_rank=_rank("severity", _SEVERITY_RANK)
-    )
+    qs = Complaint.objects.select_related(
+        "account", "contact", "category", "owner", "product", "deal"
+    ).annotate(severity_rank=_rank("severity", _SEVERITY_RANK))
     if f.status:
         qs = qs.filter(status=f.status)
     if f.severity:
@@ -85,6 +86,24 @@ def complaint_list(
     filters: ComplaintFilters | None = None, sort: str = "-created"
 ) -> models.QuerySet[Complaint]:
     return complaints(filters).order_by(*COMPLAINT_SORTS.get(sort, COMPLAINT_SORTS["-created"]))
+
+
+def complaints_for_deal(deal_id: int) -> models.QuerySet[Complaint]:
+    """Live complaints linked to one deal, newest first (for the deal page)."""
+    return (
+        Complaint.objects.filter(deal_id=deal_id)
+        .select_related("category", "product")
+        .order_by("-created_at", "-id")
+    )
+
+
+def complaints_for_product(product_id: int) -> models.QuerySet[Complaint]:
+    """Live complaints about one product, newest first."""
+    return (
+        Complaint.objects.filter(product_id=product_id)
+        .select_related("account", "category")
+        .order_by("-created_at", "-id")
+    )
 
 
 def response_time(complaint: Complaint) -> timedelta | None:
@@ -113,10 +132,21 @@ def ideas(*, status: str | None = None, q: str = "") -> models.QuerySet[Idea]:
     an idea with 3 votes from 4 accounts would count 12 votes. Each count
     comes from its own correlated subquery instead (one row per idea).
 
-    ``revenue_rank`` sums the revenue-band rank (1 = under €2 m … 5 = over
-    €250 m) of the accounts that asked; it stands in for their won revenue
-    until the sales app exists.
+    ``asked_revenue`` is the won revenue (sum of won deals' amounts) of the
+    accounts that asked; ``revenue_rank`` sums their revenue-band ranks
+    (1 = under €2 m … 5 = over €250 m) and breaks ties between accounts that
+    have not bought yet.
     """
+    from interlock.sales.models import Deal
+
+    asked_accounts = IdeaRequest.objects.filter(idea=OuterRef(OuterRef("pk"))).values("account_id")
+    won = (
+        Deal.objects.filter(account_id__in=Subquery(asked_accounts), won_at__isnull=False)
+        .order_by()
+        .values("currency")
+        .annotate(total=models.Sum("amount"))
+        .values("total")[:1]
+    )
     votes = (
         IdeaVote.objects.filter(idea=OuterRef("pk"))
         .order_by()
@@ -136,6 +166,11 @@ def ideas(*, status: str | None = None, q: str = "") -> models.QuerySet[Idea]:
         vote_count=Coalesce(Subquery(votes, output_field=IntegerField()), 0),
         request_count=Coalesce(Subquery(requests, output_field=IntegerField()), 0),
         revenue_rank=Coalesce(Subquery(revenue, output_field=IntegerField()), 0),
+        asked_revenue=Coalesce(
+            Subquery(won, output_field=models.DecimalField(max_digits=16, decimal_places=2)),
+            Value(Decimal(0)),
+            output_field=models.DecimalField(max_digits=16, decimal_places=2),
+        ),
     )
     if status:
         qs = qs.filter(status=status)
@@ -146,7 +181,7 @@ def ideas(*, status: str | None = None, q: str = "") -> models.QuerySet[Idea]:
 
 IDEA_SORTS = {
     "votes": ("-vote_count", "-id"),
-    "revenue": ("-revenue_rank", "-vote_count", "-id"),
+    "revenue": ("-asked_revenue", "-revenue_rank", "-vote_count", "-id"),
     "new": ("-created_at", "-id"),
 }
 

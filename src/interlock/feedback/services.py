@@ -30,6 +30,7 @@ from interlock.feedback.models import (
     IdeaRequest,
     IdeaVote,
 )
+from interlock.sales.models import Deal, Product
 
 S = Complaint.Status
 
@@ -44,6 +45,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 COMPLAINT_FIELDS = (
     "contact",
+    "product",
+    "deal",
     "channel",
     "category",
     "severity",
@@ -61,6 +64,8 @@ def _where(complaint: Complaint) -> dict[str, Any]:
     return {
         "account_id": complaint.account_id,
         "contact_id": complaint.contact_id,
+        "product_id": complaint.product_id,
+        "deal_id": complaint.deal_id,
         "title": complaint.title,
         "severity": complaint.severity,
     }
@@ -70,6 +75,26 @@ def _check_contact(account: Account, contact: Contact | None) -> None:
     if contact is not None and contact.account_id not in (None, account.pk):
         raise ValidationError(
             {"contact": _("This contact belongs to another account than the complaint.")}
+        )
+
+
+def _check_deal(account: Account, deal: Deal | None) -> None:
+    if deal is not None and deal.account_id != account.pk:
+        raise ValidationError(
+            {
+                "deal": _(
+                    "This deal belongs to another account than the complaint; "
+                    "choose one of %(account)s's deals or leave it empty."
+                )
+                % {"account": account.name}
+            }
+        )
+
+
+def _check_product(product: Product | None, previous_id: int | None = None) -> None:
+    if product is not None and not product.active and product.pk != previous_id:
+        raise ValidationError(
+            {"product": _("This product is no longer sold; choose an active one.")}
         )
 
 
@@ -127,13 +152,20 @@ def complaint_create(
     description: str = "",
     contact: Contact | None = None,
     owner: Any | None = None,
+    product: Product | None = None,
+    deal: Deal | None = None,
     created_at: datetime | None = None,
 ) -> Complaint:
-    """A new complaint on ``account``; ``created_at`` only for imports and demo data."""
+    """A new complaint on ``account``; ``created_at`` only for imports and demo data.
+
+    ``product`` and ``deal`` are optional; the deal must be one of the account's.
+    """
     policy.require(actor, "feedback.write")
     complaint = Complaint(
         account=account,
         contact=contact,
+        product=product,
+        deal=deal,
         category=category,
         channel=channel,
         severity=severity,
@@ -144,6 +176,8 @@ def complaint_create(
     )
     complaint.full_clean()
     _check_contact(account, contact)
+    _check_deal(account, deal)
+    _check_product(product)
     _check_category(category)
     with transaction.atomic():
         complaint.save()
@@ -169,6 +203,7 @@ def complaint_update(*, actor: Any, complaint: Complaint, **fields: Any) -> Comp
         # Lock: two people editing at once must not interleave with a status change.
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
         previous_category = locked.category_id
+        previous_product = locked.product_id
         changed = []
         for name, value in fields.items():
             if isinstance(value, str) and name == "title":
@@ -178,6 +213,8 @@ def complaint_update(*, actor: Any, complaint: Complaint, **fields: Any) -> Comp
                 changed.append(name)
         locked.full_clean()
         _check_contact(locked.account, locked.contact)
+        _check_deal(locked.account, locked.deal)
+        _check_product(locked.product, previous_product)
         _check_category(locked.category, previous_category)
         locked.save()
         if changed:
@@ -284,8 +321,13 @@ def complaint_set_status(
     return locked
 
 
-def complaint_rate(*, actor: Any, complaint: Complaint, satisfaction: int) -> Complaint:
-    """The customer's satisfaction (1–5), once the complaint is resolved or closed."""
+def complaint_rate(
+    *, actor: Any, complaint: Complaint, satisfaction: int, at: datetime | None = None
+) -> Complaint:
+    """The customer's satisfaction (1–5), once the complaint is resolved or closed.
+
+    ``at`` (when the customer rated) only for imports and demo data.
+    """
     policy.require(actor, "feedback.write")
     if isinstance(satisfaction, bool) or not isinstance(satisfaction, int):
         raise ValidationError({"satisfaction": _("Give a whole number from 1 to 5.")})
@@ -303,6 +345,7 @@ def complaint_rate(*, actor: Any, complaint: Complaint, satisfaction: int) -> Co
             "complaint.rated",
             subject=locked,
             actor=actor,
+            occurred_at=at,
             payload={**_where(locked), "satisfaction": satisfaction},
         )
     return locked
@@ -322,7 +365,9 @@ def idea_create(
     title: str,
     description: str = "",
     source: str = Idea.Source.CUSTOMER,
+    at: datetime | None = None,
 ) -> Idea:
+    """A new idea; ``at`` (when it came up; default now) only for imports and demo data."""
     policy.require(actor, "feedback.write")
     idea = Idea(
         title=title.strip(),
@@ -333,7 +378,16 @@ def idea_create(
     idea.full_clean()
     with transaction.atomic():
         idea.save()
-        events.record("idea.created", subject=idea, actor=actor, payload={"title": idea.title})
+        if at is not None:  # created_at is auto_now_add: backdate it explicitly
+            Idea.all_objects.filter(pk=idea.pk).update(created_at=at)
+            idea.created_at = at
+        events.record(
+            "idea.created",
+            subject=idea,
+            actor=actor,
+            occurred_at=at,
+            payload={"title": idea.title},
+        )
     return idea
 
 
@@ -361,8 +415,11 @@ def idea_update(*, actor: Any, idea: Idea, **fields: Any) -> Idea:
     return idea
 
 
-def idea_set_status(*, actor: Any, idea: Idea, status: str) -> Idea:
-    """Any status may follow any other: ideas move back and forth as plans change."""
+def idea_set_status(*, actor: Any, idea: Idea, status: str, at: datetime | None = None) -> Idea:
+    """Any status may follow any other: ideas move back and forth as plans change.
+
+    ``at`` (default now) only for imports and demo data.
+    """
     policy.require(actor, "feedback.write")
     if status not in Idea.Status.values:
         raise ValidationError({"status": _("Unknown status %(status)r.") % {"status": status}})
@@ -375,6 +432,7 @@ def idea_set_status(*, actor: Any, idea: Idea, status: str) -> Idea:
                 "idea.status_changed",
                 subject=idea,
                 actor=actor,
+                occurred_at=at,
                 payload={"title": idea.title, "from": old, "to": status},
             )
     return idea
@@ -387,8 +445,12 @@ def idea_link_account(
     account: Account,
     contact: Contact | None = None,
     note: str = "",
+    at: datetime | None = None,
 ) -> IdeaRequest:
-    """Record that ``account`` asked for ``idea``; linking twice keeps the first request."""
+    """Record that ``account`` asked for ``idea``; linking twice keeps the first request.
+
+    ``at`` (when they asked; default now) only for imports and demo data.
+    """
     policy.require(actor, "feedback.write")
     _check_contact(account, contact)
     with transaction.atomic():
@@ -404,10 +466,14 @@ def idea_link_account(
                 request.save()
         except IntegrityError:
             return IdeaRequest.objects.get(idea=idea, account=account)
+        if at is not None:  # created_at is auto_now_add: backdate it explicitly
+            IdeaRequest.objects.filter(pk=request.pk).update(created_at=at)
+            request.created_at = at
         events.record(
             "idea.requested",
             subject=idea,
             actor=actor,
+            occurred_at=at,
             payload={
                 "title": idea.title,
                 "account_id": account.pk,
@@ -431,7 +497,10 @@ def idea_unlink_account(*, actor: Any, idea: Idea, account: Account) -> None:
             )
 
 
-def idea_link_complaint(*, actor: Any, idea: Idea, complaint: Complaint) -> IdeaComplaint:
+def idea_link_complaint(
+    *, actor: Any, idea: Idea, complaint: Complaint, at: datetime | None = None
+) -> IdeaComplaint:
+    """Link a complaint to the idea it suggests; ``at`` (default now) for demo data only."""
     policy.require(actor, "feedback.write")
     with transaction.atomic():
         # Race: a double submit; get_or_create under the unique constraint.
@@ -445,13 +514,17 @@ def idea_link_complaint(*, actor: Any, idea: Idea, complaint: Complaint) -> Idea
                 "idea.complaint_linked",
                 subject=idea,
                 actor=actor,
+                occurred_at=at,
                 payload={"title": idea.title, "complaint_id": complaint.pk},
             )
     return link
 
 
-def idea_vote(*, actor: Any, idea: Idea) -> bool:
-    """The actor votes for ``idea``; True if this added a vote, False if they had one."""
+def idea_vote(*, actor: Any, idea: Idea, at: datetime | None = None) -> bool:
+    """The actor votes for ``idea``; True if this added a vote, False if they had one.
+
+    ``at`` (default now) only for imports and demo data.
+    """
     policy.require(actor, "feedback.write")
     with transaction.atomic():
         # Race: a double click sends two votes at once. Both may see "no vote
@@ -459,10 +532,18 @@ def idea_vote(*, actor: Any, idea: Idea) -> bool:
         # other's IntegrityError (in its own savepoint) means "already voted".
         try:
             with transaction.atomic():
-                IdeaVote.objects.create(idea=idea, user=actor)
+                vote = IdeaVote.objects.create(idea=idea, user=actor)
         except IntegrityError:
             return False
-        events.record("idea.voted", subject=idea, actor=actor, payload={"title": idea.title})
+        if at is not None:  # created_at is auto_now_add: backdate it explicitly
+            IdeaVote.objects.filter(pk=vote.pk).update(created_at=at)
+        events.record(
+            "idea.voted",
+            subject=idea,
+            actor=actor,
+            occurred_at=at,
+            payload={"title": idea.title},
+        )
     return True
 
 

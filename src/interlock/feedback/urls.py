@@ -11,6 +11,7 @@ urlpatterns = [
     path("complaints/<int:pk>/respond/", views.complaint_respond, name="complaint_respond"),
     path("complaints/<int:pk>/status/", views.complaint_status, name="complaint_status"),
     path("complaints/<int:pk>/rate/", views.complaint_rate, name="complaint_rate"),
+    path("deals/<int:pk>/complaints/", views.deal_complaints, name="deal_complaints"),
     path("complaints/<int:pk>/delete/", views.complaint_delete, name="complaint_delete"),
     path("ideas/", views.ideas, name="ideas"),
     path("ideas/new/", views.idea_create, name="idea_create"),

@@ -7,17 +7,16 @@ with a partial; without JavaScript every form posts and redirects.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interlock.core import policy
@@ -26,9 +25,7 @@ from interlock.core.views import HtmxHttpRequest
 from interlock.customers.models import Account
 from interlock.feedback import selectors, services
 from interlock.feedback.forms import (
-    ComplaintFilterForm,
     ComplaintForm,
-    IdeaFilterForm,
     IdeaForm,
     IdeaStatusForm,
     LinkAccountForm,
@@ -36,13 +33,9 @@ from interlock.feedback.forms import (
     StatusForm,
 )
 from interlock.feedback.models import Complaint, Idea
+from interlock.lists.views import render_list
 
 INVALID = 422
-PAGE_SIZE = 50
-
-
-def _day_start(day: Any) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # --- complaints -------------------------------------------------------------------------
@@ -51,41 +44,47 @@ def _day_start(day: Any) -> datetime:
 @login_required
 @require_GET
 def complaints(request: HtmxHttpRequest) -> HttpResponse:
-    policy.require(request.user, "feedback.view")
-    form = ComplaintFilterForm(request.GET or None)
-    status = 200
-    rows = selectors.complaint_list()
-    if form.is_bound:
-        if form.is_valid():
-            d = form.cleaned_data
-            filters = selectors.ComplaintFilters(
-                status=d["status"] if d["status"] not in ("", "open") else None,
-                open_only=d["status"] == "open",
-                severity=d["severity"] or None,
-                category=d["category"].pk if d["category"] else None,
-                owner=d["owner"].pk if d["owner"] else None,
-                account=d["account"],
-                created_from=_day_start(d["created_from"]) if d["created_from"] else None,
-                created_to=(
-                    _day_start(d["created_to"] + timedelta(days=1)) if d["created_to"] else None
-                ),
-                q=d["q"],
-            )
-            rows = selectors.complaint_list(filters, d["sort"] or "-created")
-        else:
-            rows = rows.none()
-            status = INVALID
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page_obj": page,
-        "complaints": page.object_list,
-        "may_write": policy.can(request.user, "feedback.write"),
-    }
-    template = (
-        "feedback/partials/complaint_rows.html" if request.htmx else "feedback/complaints.html"
+    """Filters, columns, saved views, bulk actions and export: see interlock.lists."""
+    return render_list(
+        request,
+        "complaints",
+        template="feedback/complaints.html",
+        rows_template="feedback/partials/complaint_rows.html",
     )
-    return render(request, template, context, status=status)
+
+
+@login_required
+@require_GET
+def deal_complaints(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The complaints linked to one deal: a panel of the deal page (or a page of its own)."""
+    policy.require(request.user, "feedback.view")
+    context = {"complaints": list(selectors.complaints_for_deal(pk)[:50]), "deal_id": pk}
+    if request.htmx:
+        return render(request, "feedback/partials/deal_complaints.html", context)
+    return render(request, "feedback/deal_complaints.html", context)
+
+
+def _submit(
+    request: HtmxHttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], Any],
+    done: Any,
+    view: str,
+    pk: int | None = None,
+) -> HttpResponse | None:
+    """Validate a posted form and save it through ``save``; the redirect, or None (422).
+
+    Shared by the complaint and idea forms: service errors land on the form's fields.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, str(done))
+    return redirect(view, pk=pk if pk is not None else saved.pk)
 
 
 def _account_param(request: HtmxHttpRequest) -> Account | None:
@@ -100,20 +99,21 @@ def _account_param(request: HtmxHttpRequest) -> Account | None:
 def complaint_create(request: HtmxHttpRequest) -> HttpResponse:
     policy.require(request.user, "feedback.write")
     account = _account_param(request)
+    status = 200
     if request.method == "POST":
         form = ComplaintForm(request.POST)
-        if form.is_valid():
-            try:
-                complaint = services.complaint_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The complaint was recorded."))
-                return redirect("feedback:complaint", pk=complaint.pk)
+        done = _submit(
+            request,
+            form,
+            lambda d: services.complaint_create(actor=request.user, **d),
+            gettext_lazy("The complaint was recorded."),
+            "feedback:complaint",
+        )
+        if done is not None:
+            return done
         status = INVALID
     else:
         form = ComplaintForm(initial={"account": account} if account else None)
-        status = 200
     return render(
         request, "feedback/complaint_form.html", {"form": form, "account": account}, status=status
     )
@@ -158,18 +158,19 @@ def complaint_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def complaint_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "feedback.write")
     complaint = _complaint(pk)
+    status = 200
     if request.method == "POST":
         form = ComplaintForm(request.POST, edit=True)
-        if form.is_valid():
-            try:
-                services.complaint_update(
-                    actor=request.user, complaint=complaint, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The complaint was saved."))
-                return redirect("feedback:complaint", pk=pk)
+        done = _submit(
+            request,
+            form,
+            lambda d: services.complaint_update(actor=request.user, complaint=complaint, **d),
+            gettext_lazy("The complaint was saved."),
+            "feedback:complaint",
+            pk,
+        )
+        if done is not None:
+            return done
         status = INVALID
     else:
         initial = {
@@ -177,8 +178,8 @@ def complaint_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             for name in (*services.COMPLAINT_FIELDS,)
             if name != "resolution"
         }
+        initial["account"] = complaint.account  # the deal menu then lists its deals only
         form = ComplaintForm(initial=initial, edit=True)
-        status = 200
     return render(
         request,
         "feedback/complaint_form.html",
@@ -202,21 +203,22 @@ def complaint_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "feedback.write")
     complaint = _complaint(pk)
     form = StatusForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.complaint_set_status(
-                actor=request.user,
-                complaint=complaint,
-                status=d["status"],
-                resolution=d["resolution"] or None,
-                root_cause=d["root_cause"] or None,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The status was changed."))
-            return redirect("feedback:complaint", pk=pk)
+    done = _submit(
+        request,
+        form,
+        lambda d: services.complaint_set_status(
+            actor=request.user,
+            complaint=complaint,
+            status=d["status"],
+            resolution=d["resolution"] or None,
+            root_cause=d["root_cause"] or None,
+        ),
+        gettext_lazy("The status was changed."),
+        "feedback:complaint",
+        pk,
+    )
+    if done is not None:
+        return done
     return _detail(request, complaint, INVALID, status_form=form)
 
 
@@ -226,18 +228,18 @@ def complaint_rate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "feedback.write")
     complaint = _complaint(pk)
     form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complaint_rate(
-                actor=request.user,
-                complaint=complaint,
-                satisfaction=form.cleaned_data["satisfaction"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The satisfaction was recorded."))
-            return redirect("feedback:complaint", pk=pk)
+    done = _submit(
+        request,
+        form,
+        lambda d: services.complaint_rate(
+            actor=request.user, complaint=complaint, satisfaction=d["satisfaction"]
+        ),
+        gettext_lazy("The satisfaction was recorded."),
+        "feedback:complaint",
+        pk,
+    )
+    if done is not None:
+        return done
     return _detail(request, complaint, INVALID, rate_form=form)
 
 
@@ -256,50 +258,33 @@ def complaint_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def ideas(request: HtmxHttpRequest) -> HttpResponse:
-    policy.require(request.user, "feedback.view")
-    form = IdeaFilterForm(request.GET or None)
-    status = 200
-    rows = selectors.idea_list()
-    if form.is_bound:
-        if form.is_valid():
-            d = form.cleaned_data
-            rows = selectors.idea_list(
-                status=d["status"] or None, q=d["q"], sort=d["sort"] or "votes"
-            )
-        else:
-            rows = rows.none()
-            status = INVALID
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = list(page.object_list)
-    context = {
-        "form": form,
-        "page_obj": page,
-        "ideas": items,
-        "voted": selectors.voted_ids(request.user, [i.pk for i in items]),
-        "may_write": policy.can(request.user, "feedback.write"),
-    }
-    template = "feedback/partials/idea_rows.html" if request.htmx else "feedback/ideas.html"
-    return render(request, template, context, status=status)
+    return render_list(
+        request,
+        "ideas",
+        template="feedback/ideas.html",
+        rows_template="feedback/partials/idea_rows.html",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def idea_create(request: HtmxHttpRequest) -> HttpResponse:
     policy.require(request.user, "feedback.write")
+    status = 200
     if request.method == "POST":
         form = IdeaForm(request.POST)
-        if form.is_valid():
-            try:
-                idea = services.idea_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The idea was recorded."))
-                return redirect("feedback:idea", pk=idea.pk)
+        done = _submit(
+            request,
+            form,
+            lambda d: services.idea_create(actor=request.user, **d),
+            gettext_lazy("The idea was recorded."),
+            "feedback:idea",
+        )
+        if done is not None:
+            return done
         status = INVALID
     else:
         form = IdeaForm()
-        status = 200
     return render(request, "feedback/idea_form.html", {"form": form}, status=status)
 
 
@@ -375,14 +360,16 @@ def idea_link_account(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "feedback.write")
     idea = _idea(pk)
     form = LinkAccountForm(request.POST)
-    if form.is_valid():
-        try:
-            services.idea_link_account(actor=request.user, idea=idea, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The account was added to those who asked."))
-            return redirect("feedback:idea", pk=pk)
+    done = _submit(
+        request,
+        form,
+        lambda d: services.idea_link_account(actor=request.user, idea=idea, **d),
+        gettext_lazy("The account was added to those who asked."),
+        "feedback:idea",
+        pk,
+    )
+    if done is not None:
+        return done
     return _idea_page(request, idea, INVALID, link_form=form)
 
 

@@ -584,3 +584,153 @@ def _write_memberships(
                 source,
             )
         )
+
+
+# --- helpers for other apps' bulk paths (customers, imports) ------------------
+# They write with explicit ids reserved up front, so nothing has to be read
+# back: on SQLite the transaction holds the write lock (taken by a no-op
+# write) while the ids are counted; on PostgreSQL they come from the table's
+# own sequence, so a concurrent writer can never collide with them.
+
+_DELIVERY_COLS = (
+    "event_id",
+    "subscriber",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "delivered_at",
+)
+EVENT_COLS = _EVENT_COLS
+AUDIT_COLS = _AUDIT_COLS
+AUDIT_TABLE = AuditEntry._meta.db_table
+
+
+def write_rows(cursor: Any, table: str, cols: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Append ``rows`` to ``table``: COPY on PostgreSQL, executemany elsewhere."""
+    _write(cursor, table, cols, rows)
+
+
+def reserve_ids(cursor: Any, table: str, count: int) -> list[int]:
+    """``count`` fresh primary keys of ``table``, valid until this transaction ends."""
+    if count <= 0:
+        return []
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
+        return [int(r[0]) for r in cursor.fetchall()]
+    # A write that changes nothing takes SQLite's write lock for this transaction.
+    cursor.execute(f"DELETE FROM {table} WHERE 0")
+    start = _max_id(cursor, table)
+    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+    found = cursor.fetchone()
+    if found and found[0] is not None:
+        start = max(start, int(found[0]))
+    return list(range(start + 1, start + 1 + count))
+
+
+def write_events(
+    cursor: Any, event_type: str, rows: Sequence[Sequence[Any]], *, deliver: bool = True
+) -> list[int]:
+    """Write events (rows in ``EVENT_COLS`` order) and their delivery rows; returns ids.
+
+    Delivery rows are written for every subscriber that wants ``event_type``;
+    after commit the events are queued for delivery (the sweep catches up if
+    the queue is down).
+    """
+    if not rows:
+        return []
+    table = Event._meta.db_table
+    ids = reserve_ids(cursor, table, len(rows))
+    _write(
+        cursor,
+        table,
+        ("id", *_EVENT_COLS),
+        [(pk, *row) for pk, row in zip(ids, rows, strict=True)],
+    )
+    wanted = [s.name for s in events.subscribers().values() if s.wants(event_type)]
+    if wanted:
+        from interlock.core.models import EventDelivery
+
+        pending = EventDelivery.Status.PENDING.value
+        _write(
+            cursor,
+            EventDelivery._meta.db_table,
+            _DELIVERY_COLS,
+            [(pk, name, pending, 0, None, "", None) for pk in ids for name in wanted],
+        )
+        if deliver:
+            _enqueue_on_commit(ids)
+    return ids
+
+
+def _enqueue_on_commit(event_ids: list[int]) -> None:
+    from interlock.core.tasks import deliver_events
+
+    def enqueue() -> None:
+        try:  # few, big tasks: one enqueue is one write to the queue's storage
+            for start in range(0, len(event_ids), 5000):
+                deliver_events(event_ids[start : start + 5000])
+        except Exception:  # the queue may be down: the periodic sweep delivers later
+            import logging
+
+            logging.getLogger(__name__).exception("could not enqueue %d events", len(event_ids))
+
+    transaction.on_commit(enqueue)
+
+
+def audit_context() -> dict[str, Any]:
+    """Who and where, as the audit columns want them (read once per bulk write)."""
+    acting = current()
+    actor = acting.actor if getattr(acting.actor, "pk", None) else None
+    return {
+        "actor_id": getattr(actor, "pk", None),
+        "actor_email": getattr(actor, "email", None) if actor is not None else None,
+        "cid": get_cid(),
+        "remote_addr": acting.remote_addr,
+        "source": acting.source,
+    }
+
+
+def audit_row(
+    ctx: dict[str, Any],
+    content_type_id: int,
+    pk: int,
+    text: str,
+    action: int,
+    changes: str,
+    when_db: Any,
+) -> tuple[Any, ...]:
+    """One audit entry in ``AUDIT_COLS`` order; ``changes`` is rendered JSON."""
+    return (
+        content_type_id,
+        str(pk),
+        pk,
+        text,
+        None,
+        action,
+        "",
+        changes,
+        ctx["actor_id"],
+        ctx["cid"],
+        ctx["remote_addr"],
+        None,
+        when_db,
+        None,
+        ctx["actor_email"],
+        ctx["source"],
+    )
+
+
+def adapt_datetime(value: datetime) -> Any:
+    """A datetime as the backend stores it."""
+    return _dt(value)
+
+
+def fast_email(value: str) -> bool:
+    """Django's e-mail validation, on compiled patterns."""
+    return _fast_email(value)
+
+
+quote_json = _quote

@@ -8,6 +8,9 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self) -> None:
+        from interlock.sales.lists import register_all as register_lists
+
+        register_lists()
         from auditlog.registry import auditlog
 
         from interlock.core import demo

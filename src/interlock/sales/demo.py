@@ -1,20 +1,31 @@
 """Demo sales data for Kessler Maschinenbau: pipeline, products, EUR prices, deals, quotes.
 
-Written through :mod:`interlock.sales.services` as the demo admin; dates of
-won and lost deals are spread over two years afterwards (history cannot be
-created in the past through a service). Deterministic for a given seed.
+Written through :mod:`interlock.sales.services` as the demo admin, with two
+years of history: every deal is created, moved through the stages, quoted
+(spare parts with "buy 10 get 1 free" rules give free lines), sent, and won
+or lost at its own moment — the services' ``at`` parameter dates the deal's
+``created_at``, its stage history, ``won_at`` / ``lost_at``, the quote's
+``created_at`` / ``sent_at`` and every event, so timelines and reports show
+the real dates. Old deals are closed, recent ones still open. Deterministic
+for a given seed; about 260 deals at full size.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from interlock.core.context import Source, acting
 from interlock.core.demo import DemoContext
 from interlock.sales import services
-from interlock.sales.models import Deal, LostReason, Pipeline, PriceList, Product, Stage
+from interlock.sales.models import LostReason, Pipeline, PriceList, Product, Stage
+
+DEALS = 260  # at full size, over two years
+HISTORY_DAYS = 730
+# days from the first contact to the decision, by kind of deal
+CYCLE_DAYS = {"machine": (60, 210), "parts": (5, 40), "service": (14, 75)}
 
 STAGES = [
     services.StageSpec("Qualifizierung", 10),
@@ -66,6 +77,16 @@ PRODUCTS: list[tuple[str, str, str, str, tuple[int, int] | None]] = [
 ]
 
 
+@dataclass(frozen=True)
+class _Known:
+    """An account as the customers seeder hands it on (see customers.demo.SeededAccount)."""
+
+    id: int
+    created_at: datetime
+    owner_id: int | None
+    contact_ids: tuple[int, ...]
+
+
 def seed(ctx: DemoContext) -> None:
     if Pipeline.objects.exists():
         ctx.log("Sales: already set up, skipped.")
@@ -104,86 +125,124 @@ def _seed_deals(
     price_list: PriceList,
     products: list[Product],
 ) -> int:
-    from interlock.customers.models import Account
+    from interlock.customers.models import Account, Contact
 
-    accounts = list(Account.objects.order_by("id")[:600])
-    if not accounts:
-        return 0
     rng = ctx.rng
     admin = ctx.actor
-    owners = [u for u in ctx.shared.get("org.users", {}).values() if u.role == "member"] or [admin]
-    stages = {s.name: s for s in pipeline.stages.all()}
-    open_stages = [s for s in stages.values() if s.kind == Stage.Kind.OPEN]
+    now = ctx.now
+    seeded = ctx.shared.get("customers.accounts")
+    if seeded is None:  # run alone (tests): every account, no known history
+        seeded = [
+            _Known(a.pk, a.created_at, a.owner_id, ()) for a in Account.objects.order_by("pk")[:600]
+        ]
+    if not seeded:
+        return 0
+    users = ctx.shared.get("org.users", {})
+    members = [u for u in users.values() if u.role == "member"] or [admin]
+    by_id = {u.pk: u for u in users.values()}
+    open_stages = sorted(
+        (s for s in pipeline.stages.all() if s.kind == Stage.Kind.OPEN), key=lambda s: s.order
+    )
+    list_price = {sku: Decimal(price) for sku, _n, _u, price, _r in PRODUCTS}
     machines = [p for p in products if p.sku.startswith("M-")]
     parts = [p for p in products if p.sku.startswith("E-")]
     services_ = [p for p in products if p.sku.startswith("S-")]
-    count = 0
-    for i, account in enumerate(accounts):
-        if rng.random() < 0.4:
-            continue
-        for _n in range(rng.choice((1, 1, 1, 2, 3))):
-            kind = rng.choice(("machine", "parts", "parts", "service"))
-            if kind == "machine":
-                product = rng.choice(machines)
-                title = f"{product.name} für {account.name}"
-            elif kind == "parts":
-                product = rng.choice(parts)
-                title = f"Ersatzteile {account.name}"
-            else:
-                product = rng.choice(services_)
-                title = f"{product.name} – {account.name}"
-            deal = services.deal_create(
+    picks = [rng.choice(seeded) for _n in range(ctx.count(DEALS))]
+    accounts = Account.objects.in_bulk([a.id for a in picks])
+    contacts = Contact.objects.in_bulk([c for a in picks for c in a.contact_ids[:1]])
+    plans: list[tuple[datetime, Any]] = []
+    for known in picks:  # when each deal began, so they are written in time order
+        earliest = max(known.created_at, now - timedelta(days=HISTORY_DAYS)) + timedelta(hours=2)
+        span = max(3600.0, (now - earliest).total_seconds() - 3600)
+        plans.append((earliest + timedelta(seconds=span * rng.random()), known))
+    plans.sort(key=lambda plan: (plan[0], plan[1].id))
+    made: list[dict[str, Any]] = []
+    for created, known in plans:
+        account = accounts[known.id]
+        kind = rng.choice(("machine", "parts", "parts", "service"))
+        if kind == "machine":
+            product = rng.choice(machines)
+            title = f"{product.name} für {account.name}"
+        elif kind == "parts":
+            product = rng.choice(parts)
+            title = f"Ersatzteile {account.name}"
+        else:
+            product = rng.choice(services_)
+            title = f"{product.name} – {account.name}"
+        close = created + timedelta(days=rng.randint(*CYCLE_DAYS[kind]), hours=rng.randint(0, 8))
+        lines = _lines(rng, kind, product, parts)
+        amount = sum((_net(line, list_price) for line in lines), Decimal(0))
+        owner = by_id.get(known.owner_id) if known.owner_id else None
+        if owner is None or owner.role != "member":
+            owner = rng.choice(members)
+        contact = contacts.get(known.contact_ids[0]) if known.contact_ids else None
+        deal = services.deal_create(
+            actor=admin,
+            title=title[:200],
+            account=account,
+            contact=contact,
+            owner=owner,
+            pipeline=pipeline,
+            amount=amount,
+            expected_close_date=close.date(),
+            at=created,
+        )
+        decided = close < now - timedelta(hours=1)
+        # How far along the open stages it got: all the way for decided deals,
+        # in proportion to the time passed for the open ones.
+        end = close if decided else now
+        fraction = 1.0 if decided else (now - created) / (close - created)
+        reached = min(len(open_stages) - 1, int(fraction * len(open_stages)))
+        if decided and rng.random() < 0.4:
+            reached = rng.randint(0, reached)  # some were decided early
+        step = (end - created) / (reached + 2)
+        moments = [created + step * (n + 1) for n in range(reached)]
+        for stage, at in zip(open_stages[1 : reached + 1], moments, strict=True):
+            services.deal_move_stage(actor=admin, deal=deal, stage=stage, at=at)
+        quote = None
+        if rng.random() < 0.65:
+            written = created + step * max(1, reached) * rng.uniform(0.5, 1.0)
+            quote = services.quote_create(
                 actor=admin,
-                title=title[:200],
-                account=account,
-                owner=rng.choice(owners),
-                pipeline=pipeline,
-                amount=Decimal(0),
-                expected_close_date=ctx.today + timedelta(days=rng.randint(-30, 180)),
+                deal=deal,
+                price_list=price_list,
+                valid_until=(written + timedelta(days=30)).date(),
+                at=written,
             )
-            lines = _lines(rng, kind, product, parts)
-            quote = None
-            if rng.random() < 0.6:
-                quote = services.quote_create(
-                    actor=admin,
-                    deal=deal,
-                    price_list=price_list,
-                    valid_until=ctx.today + timedelta(days=30),
-                )
-                services.quote_set_lines(actor=admin, quote=quote, lines=lines)
-                from interlock.sales.selectors import quote_totals
+            services.quote_set_lines(actor=admin, quote=quote, lines=lines, at=written)
+            sent = written + timedelta(hours=rng.randint(2, 72))
+            if sent < end:
+                services.quote_send(actor=admin, quote=quote, at=sent)
+            else:
+                quote = None  # still a draft
+        won = decided and rng.random() < 0.45
+        if won:
+            if quote is not None:
+                services.quote_accept(actor=admin, quote=quote, at=close)
+            services.deal_win(actor=admin, deal=deal, at=close)
+        elif decided:
+            if quote is not None:
+                services.quote_reject(actor=admin, quote=quote, at=close)
+            services.deal_lose(actor=admin, deal=deal, reason=rng.choice(reasons), at=close)
+        made.append(
+            {
+                "id": deal.pk,
+                "account_id": account.pk,
+                "product_id": product.pk,
+                "created_at": created,
+                "won_at": close if won else None,
+            }
+        )
+    ctx.shared["sales.deals"] = made
+    return len(made)
 
-                amount = quote_totals(quote).subtotal
-            else:
-                amount = Decimal(rng.randint(2, 400) * 500)
-            Deal.objects.filter(pk=deal.pk).update(amount=amount)
-            deal.amount = amount
-            outcome = rng.random()
-            days_ago = rng.randint(0, 730)
-            at = ctx.now - timedelta(days=days_ago, hours=rng.randint(0, 23))
-            if outcome < 0.35:
-                if quote:
-                    services.quote_send(actor=admin, quote=quote)
-                    services.quote_accept(actor=admin, quote=quote)
-                services.deal_win(actor=admin, deal=deal)
-                Deal.objects.filter(pk=deal.pk).update(won_at=at)
-            elif outcome < 0.6:
-                if quote:
-                    services.quote_send(actor=admin, quote=quote)
-                    services.quote_reject(actor=admin, quote=quote)
-                services.deal_lose(actor=admin, deal=deal, reason=rng.choice(reasons))
-                Deal.objects.filter(pk=deal.pk).update(lost_at=at)
-            else:
-                target = rng.choice(open_stages)
-                if target.pk != deal.stage_id:
-                    services.deal_move_stage(actor=admin, deal=deal, stage=target)
-            Deal.objects.filter(pk=deal.pk).update(
-                created_at=at - timedelta(days=rng.randint(7, 90))
-            )
-            count += 1
-        if i and i % 200 == 0:
-            ctx.log(f"Sales: {count} deals so far …")
-    return count
+
+def _net(line: services.LineSpec, list_price: dict[str, Decimal]) -> Decimal:
+    """A line's value after its discounts, at list price (free units cost nothing)."""
+    assert line.product is not None
+    gross = line.quantity * list_price[line.product.sku]
+    net = gross * (1 - line.discount_percent / 100) - line.discount_amount
+    return max(Decimal(0), net).quantize(Decimal("0.01"))
 
 
 def _lines(rng: Any, kind: str, product: Product, parts: list[Product]) -> list[services.LineSpec]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -274,8 +274,12 @@ def deal_create(
     amount: Decimal = Decimal(0),
     currency: str = "EUR",
     expected_close_date: date | None = None,
+    at: datetime | None = None,
 ) -> Deal:
-    """A deal in the first open stage of its pipeline (the default pipeline if none given)."""
+    """A deal in the first open stage of its pipeline (the default pipeline if none given).
+
+    ``at`` (when it was created; default now) only for imports and demo history.
+    """
     policy.require(actor, "sales.write")
     pipeline = pipeline or _default_pipeline()
     stage = pipeline.stages.filter(kind=Stage.Kind.OPEN).order_by("order", "id").first()
@@ -295,15 +299,20 @@ def deal_create(
         expected_close_date=expected_close_date,
     )
     deal.full_clean()
+    moment = at or timezone.now()
     with transaction.atomic():
         deal.save()
+        if at is not None:  # created_at is auto_now_add: backdate it explicitly
+            Deal.all_objects.filter(pk=deal.pk).update(created_at=at, updated_at=at)
+            deal.created_at = deal.updated_at = at
         DealStageChange(
-            deal=deal, from_stage=None, to_stage=stage, actor=_user(actor), at=timezone.now()
+            deal=deal, from_stage=None, to_stage=stage, actor=_user(actor), at=moment
         ).save()
         events.record(
             "deal.created",
             subject=deal,
             actor=actor,
+            occurred_at=moment,
             payload=_deal_payload(deal, stage=stage.name, stage_id=stage.pk),
         )
     return deal
@@ -349,18 +358,25 @@ def _lock(deal: Deal) -> Deal:
 
 
 def _move(
-    deal: Deal, stage: Stage, actor: Any, *, lost_reason: LostReason | None = None
+    deal: Deal,
+    stage: Stage,
+    actor: Any,
+    *,
+    lost_reason: LostReason | None = None,
+    at: datetime | None = None,
 ) -> tuple[Deal, Stage]:
     if stage.pipeline_id != deal.pipeline_id:
         raise ValidationError({"stage": _("This stage belongs to another pipeline.")})
     locked = _lock(deal)
     previous = locked.stage
-    now = timezone.now()
+    now = at or timezone.now()
     locked.stage = stage
     locked.won_at = now if stage.kind == Stage.Kind.WON else None
     locked.lost_at = now if stage.kind == Stage.Kind.LOST else None
     locked.lost_reason = lost_reason if stage.kind == Stage.Kind.LOST else None
     locked.save(update_fields=["stage", "won_at", "lost_at", "lost_reason", "updated_at"])
+    if at is not None:  # updated_at is auto_now: backdate it explicitly
+        Deal.all_objects.filter(pk=locked.pk).update(updated_at=at)
     if previous.pk != stage.pk:
         DealStageChange(
             deal=locked, from_stage=previous, to_stage=stage, actor=_user(actor), at=now
@@ -369,6 +385,7 @@ def _move(
             "deal.stage_changed",
             subject=locked,
             actor=actor,
+            occurred_at=now,
             payload=_deal_payload(
                 locked,
                 from_stage=previous.name,
@@ -381,31 +398,45 @@ def _move(
     return locked, previous
 
 
-def deal_move_stage(*, actor: Any, deal: Deal, stage: Stage) -> Deal:
-    """Move to an open stage; won and lost go through deal_win / deal_lose."""
+def deal_move_stage(*, actor: Any, deal: Deal, stage: Stage, at: datetime | None = None) -> Deal:
+    """Move to an open stage; won and lost go through deal_win / deal_lose.
+
+    ``at`` (when it moved; default now) only for imports and demo history.
+    """
     policy.require(actor, "sales.write")
     if stage.kind == Stage.Kind.WON:
-        return deal_win(actor=actor, deal=deal, stage=stage)
+        return deal_win(actor=actor, deal=deal, stage=stage, at=at)
     if stage.kind == Stage.Kind.LOST:
         raise ValidationError(
             {"stage": _("A deal is lost with a reason: use “Mark as lost” and pick one.")}
         )
     with transaction.atomic():
-        _move(deal, stage, actor)
+        _move(deal, stage, actor, at=at)
     return deal
 
 
-def deal_win(*, actor: Any, deal: Deal, stage: Stage | None = None) -> Deal:
-    """Won: the won stage, won_at, and the account becomes a customer."""
+def deal_win(
+    *, actor: Any, deal: Deal, stage: Stage | None = None, at: datetime | None = None
+) -> Deal:
+    """Won: the won stage, won_at, and the account becomes a customer.
+
+    ``at`` (when it was won; default now) only for imports and demo history.
+    """
     policy.require(actor, "sales.write")
     stage = stage or deal.pipeline.stages.filter(kind=Stage.Kind.WON).order_by("order").first()
     if stage is None or stage.kind != Stage.Kind.WON:
         raise ValidationError({"stage": _("This pipeline has no won stage.")})
     with transaction.atomic():
-        locked, previous = _move(deal, stage, actor)
+        locked, previous = _move(deal, stage, actor, at=at)
         if previous.kind == Stage.Kind.WON:
             return deal
-        events.record("deal.won", subject=locked, actor=actor, payload=_deal_payload(locked))
+        events.record(
+            "deal.won",
+            subject=locked,
+            actor=actor,
+            occurred_at=at,
+            payload=_deal_payload(locked),
+        )
         account = Account.objects.select_for_update().get(pk=locked.account_id)
         if account.lifecycle != Account.Lifecycle.CUSTOMER:
             old = account.lifecycle
@@ -415,6 +446,7 @@ def deal_win(*, actor: Any, deal: Deal, stage: Stage | None = None) -> Deal:
                 "account.became_customer",
                 subject=account,
                 actor=actor,
+                occurred_at=at,
                 payload={
                     "account_id": account.pk,
                     "deal_id": locked.pk,
@@ -425,7 +457,10 @@ def deal_win(*, actor: Any, deal: Deal, stage: Stage | None = None) -> Deal:
     return deal
 
 
-def deal_lose(*, actor: Any, deal: Deal, reason: LostReason | None) -> Deal:
+def deal_lose(
+    *, actor: Any, deal: Deal, reason: LostReason | None, at: datetime | None = None
+) -> Deal:
+    """Lost, with an active reason; ``at`` (default now) only for imports and demo history."""
     policy.require(actor, "sales.write")
     if reason is None or not reason.active:
         raise ValidationError({"reason": _("Pick an active reason why the deal was lost.")})
@@ -433,11 +468,12 @@ def deal_lose(*, actor: Any, deal: Deal, reason: LostReason | None) -> Deal:
     if stage is None:
         raise ValidationError({"stage": _("This pipeline has no lost stage.")})
     with transaction.atomic():
-        locked, _previous = _move(deal, stage, actor, lost_reason=reason)
+        locked, _previous = _move(deal, stage, actor, lost_reason=reason, at=at)
         events.record(
             "deal.lost",
             subject=locked,
             actor=actor,
+            occurred_at=at,
             payload=_deal_payload(locked, reason=reason.name, reason_id=reason.pk),
         )
     return deal
@@ -475,7 +511,9 @@ def quote_create(
     tax_rate: Decimal = Decimal(19),
     valid_until: date | None = None,
     language: str = "de",
+    at: datetime | None = None,
 ) -> Quote:
+    """A draft quote; ``at`` (when it was written; default now) only for imports and demo."""
     policy.require(actor, "sales.write")
     price_list = price_list or PriceList.objects.filter(is_default=True).first()
     if language not in ("de", "en"):
@@ -483,7 +521,7 @@ def quote_create(
     with transaction.atomic():
         quote = Quote(
             deal=deal,
-            number=_next_number(timezone.localdate().year),
+            number=_next_number(timezone.localdate(at).year),
             price_list=price_list,
             currency=price_list.currency if price_list else deal.currency,
             tax_rate=tax_rate,
@@ -492,7 +530,16 @@ def quote_create(
         )
         quote.full_clean()
         quote.save()
-        events.record("quote.created", subject=quote, actor=actor, payload=_quote_payload(quote))
+        if at is not None:  # created_at is auto_now_add: backdate it explicitly
+            Quote.objects.filter(pk=quote.pk).update(created_at=at)
+            quote.created_at = at
+        events.record(
+            "quote.created",
+            subject=quote,
+            actor=actor,
+            occurred_at=at,
+            payload=_quote_payload(quote),
+        )
     return quote
 
 
@@ -527,7 +574,9 @@ def _rule(buy: int | None, free: int | None) -> tuple[int, int] | None:
     return (buy, free) if buy and free else None
 
 
-def quote_set_lines(*, actor: Any, quote: Quote, lines: Sequence[LineSpec]) -> Quote:
+def quote_set_lines(
+    *, actor: Any, quote: Quote, lines: Sequence[LineSpec], at: datetime | None = None
+) -> Quote:
     """Replace a draft quote's lines and regenerate its free-goods lines."""
     policy.require(actor, "sales.write")
     if quote.status != Quote.Status.DRAFT:
@@ -630,6 +679,7 @@ def quote_set_lines(*, actor: Any, quote: Quote, lines: Sequence[LineSpec]) -> Q
             "quote.lines_set",
             subject=quote,
             actor=actor,
+            occurred_at=at,  # when the lines were written; default now (demo history only)
             payload=_quote_payload(quote, lines=len(rows)),
         )
     return quote
@@ -653,7 +703,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 }
 
 
-def _transition(actor: Any, quote: Quote, target: str) -> Quote:
+def _transition(actor: Any, quote: Quote, target: str, at: datetime | None = None) -> Quote:
     policy.require(actor, "sales.write")
     with transaction.atomic():
         # Accept and reject at the same moment: the lock makes one of them lose.
@@ -672,26 +722,30 @@ def _transition(actor: Any, quote: Quote, target: str) -> Quote:
         locked.status = target
         fields = ["status"]
         if target == Quote.Status.SENT:
-            locked.sent_at = timezone.now()
+            locked.sent_at = at or timezone.now()
             fields.append("sent_at")
         locked.save(update_fields=fields)
         events.record(
             event_type,
             subject=locked,
             actor=actor,
+            occurred_at=at,
             payload=_quote_payload(locked),
         )
     quote.refresh_from_db()
     return quote
 
 
-def quote_send(*, actor: Any, quote: Quote) -> Quote:
-    return _transition(actor, quote, Quote.Status.SENT)
+# ``at`` (when it happened; default now) only for imports and demo history.
 
 
-def quote_accept(*, actor: Any, quote: Quote) -> Quote:
-    return _transition(actor, quote, Quote.Status.ACCEPTED)
+def quote_send(*, actor: Any, quote: Quote, at: datetime | None = None) -> Quote:
+    return _transition(actor, quote, Quote.Status.SENT, at)
 
 
-def quote_reject(*, actor: Any, quote: Quote) -> Quote:
-    return _transition(actor, quote, Quote.Status.REJECTED)
+def quote_accept(*, actor: Any, quote: Quote, at: datetime | None = None) -> Quote:
+    return _transition(actor, quote, Quote.Status.ACCEPTED, at)
+
+
+def quote_reject(*, actor: Any, quote: Quote, at: datetime | None = None) -> Quote:
+    return _transition(actor, quote, Quote.Status.REJECTED, at)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from interlock.customers import timeline
 
@@ -27,6 +27,8 @@ def _money(event: Any) -> str:
 def register_all() -> None:
     deal = "deal"
     quote = "quote"
+    timeline.register_kind(deal, gettext_lazy("Deal"))
+    timeline.register_kind(quote, gettext_lazy("Quote"))
     timeline.register(
         "deal.created",
         kind=deal,

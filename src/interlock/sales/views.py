@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from interlock.core import policy
 from interlock.core.forms import add_service_errors
 from interlock.core.views import HtmxHttpRequest
+from interlock.lists.views import render_list
 from interlock.sales import pricing, selectors, services
 from interlock.sales.forms import DealForm, LoseForm, MoveForm, QuoteLineFormSet
 from interlock.sales.models import Deal, LostReason, Pipeline, Quote, Stage
@@ -125,30 +125,13 @@ def deal_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def deal_list(request: HtmxHttpRequest) -> HttpResponse:
-    policy.require(request.user, "sales.view")
-    q = request.GET.get("q", "").replace("\x00", "")[:100]
-    status = request.GET.get("status", "")
-    sort = request.GET.get("sort", "-created")
-    if sort not in selectors.DEAL_SORTS:
-        sort = "-created"
-    qs = selectors.deals_listing(query=q, status=status).order_by(*selectors.DEAL_SORTS[sort])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "q": q,
-        "status": status,
-        "sort": sort,
-        "sorts": [
-            ("-created", _("Newest")),
-            ("title", _("Title")),
-            ("-amount", _("Largest amount")),
-            ("close", _("Expected close")),
-        ],
-        "statuses": [("", _("All")), ("open", _("Open")), ("won", _("Won")), ("lost", _("Lost"))],
-        "may_write": policy.can(request.user, "sales.write"),
-    }
-    template = "sales/partials/deal_rows.html" if request.htmx else "sales/deal_list.html"
-    return render(request, template, context)
+    """Filters, columns, saved views, bulk actions and export: see interlock.lists."""
+    return render_list(
+        request,
+        "deals",
+        template="sales/deal_list.html",
+        rows_template="sales/partials/deal_rows.html",
+    )
 
 
 @login_required

@@ -6,3 +6,8 @@ class SearchConfig(AppConfig):
     name = "interlock.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from interlock.search import subscribers
+
+        subscribers.register()

@@ -29,6 +29,13 @@ class Command(BaseCommand):
             help="Also create N synthetic users through the bulk path (for benchmarks).",
         )
         parser.add_argument(
+            "--percent",
+            type=int,
+            default=None,
+            metavar="P",
+            help="Seed P %% of the full demo (1-100; default INTERLOCK_DEMO_PERCENT or 100).",
+        )
+        parser.add_argument(
             "--seed",
             type=int,
             default=demo.DEFAULT_SEED,
@@ -39,6 +46,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["scale"] < 0:
             raise CommandError("--scale must be 0 or more.")
+        if opts["percent"] is not None and not 1 <= opts["percent"] <= 100:
+            raise CommandError("--percent must lie between 1 and 100.")
         if not demo.is_empty():
             if opts["if_empty"]:
                 self.stdout.write("There are users already; the demo was not seeded again.")
@@ -48,11 +57,14 @@ class Command(BaseCommand):
                 "The database already has users. Seed the demo into an empty database, "
                 "or use --if-empty."
             )
-        ctx = demo.seed(seed=opts["seed"], scale=opts["scale"], log=self.stdout.write)
-        # Deliver the seed's events now (timelines and other projections), so
-        # the first page shown is complete even before the worker has started.
+        ctx = demo.seed(
+            seed=opts["seed"], scale=opts["scale"], percent=opts["percent"], log=self.stdout.write
+        )
+        # The seed delivered its own events; deliver anything else still pending
+        # (e.g. of the synthetic users) so the first page shown is complete.
         delivered = events.deliver()
-        self.stdout.write(f"Delivered {delivered} event notifications.")
+        if delivered:
+            self.stdout.write(f"Delivered {delivered} further event notifications.")
         self.stdout.write(self.style.SUCCESS("Demo data created."))
         self._print_logins(ctx.logins)
 
