@@ -45,6 +45,27 @@ def test_api_dry_run_then_apply_and_read(people: People, api_as: Any) -> None:
     assert [j["id"] for j in listing["items"]] == [applied["id"], job["id"]]
 
 
+def test_api_upload_may_exceed_the_json_body_limit_up_to_the_import_limit(
+    people: People, api_as: Any, settings: Any
+) -> None:
+    settings.API_MAX_BODY_BYTES = 2048
+    settings.IMPORT_MAX_BYTES = 64 * 1024
+    rows = b"".join(b"Firma %d,firma%d.de\n" % (i, i) for i in range(400))
+    assert settings.API_MAX_BODY_BYTES < len(rows) < settings.IMPORT_MAX_BYTES
+    upload = {"file": SimpleUploadedFile("a.csv", b"Name,Website\n" + rows), "kind": "accounts"}
+    response = api_as("member").post(f"{P}/imports", upload)
+    assert response.status_code == 201, response.content
+    assert response.json()["report"]["counts"]["invalid"] == 0
+    big = {"file": SimpleUploadedFile("b.csv", b"Name\n" + b"x" * 70_000), "kind": "accounts"}
+    response = api_as("member").post(f"{P}/imports", big)
+    assert response.status_code == 413
+    assert "65536" in response.json()["detail"]
+    other = api_as("member").post(
+        f"{P}/teams", data="{" + " " * 4096 + "}", content_type="application/json"
+    )
+    assert other.status_code == 413  # everything else keeps the small limit
+
+
 @pytest.mark.parametrize(
     ("data", "extra", "field"),
     [

@@ -58,18 +58,24 @@ class ApiBodyLimitMiddleware:
     def __init__(self, get_response: Next) -> None:
         self.get_response = get_response
 
+    # Uploads of files to import may be as large as an import may be.
+    UPLOAD_PATHS = frozenset({"/api/v1/imports"})
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            if length > settings.API_MAX_BODY_BYTES:
+            limit = settings.API_MAX_BODY_BYTES
+            if request.method == "POST" and request.path in self.UPLOAD_PATHS:
+                limit = max(limit, settings.IMPORT_MAX_BYTES)
+            if length > limit:
                 return problem_response(
                     413,
                     _("Request body too large"),
                     _("The body has %(size)d bytes; the limit is %(limit)d bytes.")
-                    % {"size": length, "limit": settings.API_MAX_BODY_BYTES},
+                    % {"size": length, "limit": limit},
                 )
         return self.get_response(request)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interlock.customers import views
+from interlock.customers import views, views_merge
 
 app_name = "customers"
 
@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/<int:pk>/edit/", views.account_edit, name="account_edit"),
     path("accounts/<int:pk>/delete/", views.account_delete, name="account_delete"),
     path("accounts/<int:pk>/log/", views.account_log, name="account_log"),
-    path("accounts/<int:pk>/merge/", views.account_merge, name="account_merge"),
+    path("accounts/<int:pk>/merge/", views_merge.account_merge, name="account_merge"),
     path("contacts/", views.contacts, name="contacts"),
     path("contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact"),
@@ -20,7 +20,7 @@ urlpatterns = [
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),
     path("contacts/<int:pk>/log/", views.contact_log, name="contact_log"),
-    path("contacts/<int:pk>/merge/", views.contact_merge, name="contact_merge"),
+    path("contacts/<int:pk>/merge/", views_merge.contact_merge, name="contact_merge"),
     path("my-work/", views.my_work, name="my_work"),
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
 ]

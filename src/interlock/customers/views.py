@@ -36,7 +36,6 @@ from interlock.customers.forms import (
 from interlock.customers.models import Account, Activity, Contact
 
 # The merge pages live in their own module; customers/urls.py finds them here.
-from interlock.customers.views_merge import account_merge, contact_merge  # noqa: F401
 from interlock.lists.views import render_list
 
 INVALID = 422

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from interlock.customers import bulk
 from interlock.customers.models import Contact
 from interlock.imports import values as v
-from interlock.imports.engine import Options, Progress, Record, Report
+from interlock.imports.records import Options, Progress, Record, Report
 from interlock.imports.resolve import Accounts, Owners
 
 # Model fields (as the bulk path names them) -> the import field they came from.

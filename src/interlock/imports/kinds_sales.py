@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from interlock.imports import values as v
-from interlock.imports.engine import Options, Progress, Record, Report
 from interlock.imports.models import ValueAlias
+from interlock.imports.records import Options, Progress, Record, Report
 from interlock.imports.resolve import Accounts, Owners, aliases, service_message
 from interlock.sales import services
 from interlock.sales.models import Deal, LostReason, Pipeline, Stage

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from interlock.imports import values as v
-from interlock.imports.engine import Options, Progress, Record, Report
+from interlock.imports.records import Options, Progress, Record, Report
 from interlock.imports.resolve import find_team, service_message
 from interlock.org import services
 from interlock.org.models import Membership, Team, User

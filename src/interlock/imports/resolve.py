@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from interlock.customers import bulk
 from interlock.customers.models import Account
-from interlock.imports.engine import Options, Record, Report
 from interlock.imports.models import ValueAlias
+from interlock.imports.records import Options, Record, Report
 from interlock.imports.values import norm
 from interlock.org.models import Team, User
 
