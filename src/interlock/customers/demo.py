@@ -36,15 +36,16 @@ PREFIXES = [
     "Gruber", "Moser", "Egger", "Van Dijk", "De Vries", "Novak", "Dvořák", "Rossi", "Bianchi",
     "Lefèvre", "Nowak",
 ]  # fmt: skip
+# Industry names as a German company keeps them in its CRM (data, not UI text).
 INDUSTRIES = [
-    ("Machine building", ["Maschinenbau", "Anlagenbau", "Präzisionstechnik"]),
-    ("Automotive supplier", ["Fahrzeugtechnik", "Automotive", "Zulieferteile"]),
-    ("Food processing", ["Lebensmitteltechnik", "Nahrungsmittel", "Feinkost"]),
-    ("Chemicals", ["Chemie", "Spezialchemie", "Kunststoffe"]),
-    ("Metal working", ["Metallbau", "Stanztechnik", "Gießerei"]),
-    ("Packaging", ["Verpackung", "Folientechnik"]),
-    ("Electrical equipment", ["Elektrotechnik", "Antriebstechnik", "Sensorik"]),
-    ("Medical technology", ["Medizintechnik"]),
+    ("Maschinenbau", ["Maschinenbau", "Anlagenbau", "Präzisionstechnik"]),
+    ("Automobilzulieferer", ["Fahrzeugtechnik", "Automotive", "Zulieferteile"]),
+    ("Lebensmittelverarbeitung", ["Lebensmitteltechnik", "Nahrungsmittel", "Feinkost"]),
+    ("Chemie", ["Chemie", "Spezialchemie", "Kunststoffe"]),
+    ("Metallverarbeitung", ["Metallbau", "Stanztechnik", "Gießerei"]),
+    ("Verpackung", ["Verpackung", "Folientechnik"]),
+    ("Elektrotechnik", ["Elektrotechnik", "Antriebstechnik", "Sensorik"]),
+    ("Medizintechnik", ["Medizintechnik"]),
 ]
 LEGAL = ["GmbH", "GmbH & Co. KG", "AG", "KG", "SE"]
 COUNTRIES = [("DE", 0.7), ("AT", 0.1), ("CH", 0.08), ("NL", 0.05), ("CZ", 0.04), ("PL", 0.03)]

@@ -187,7 +187,7 @@ class IdeaFilterForm(forms.Form):
         required=False,
         choices=[
             ("votes", _("most votes")),
-            ("revenue", _("revenue band of the customers who asked")),
+            ("revenue", _("won revenue of the customers who asked")),
             ("new", _("newest")),
         ],
     )

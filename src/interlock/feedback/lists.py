@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from interlock.feedback import selectors, services
@@ -116,7 +116,7 @@ IDEAS = ListSpec(
         Column(
             "revenue",
             _("Won revenue of those customers"),
-            lambda i: f"{i.asked_revenue:,.2f}",
+            lambda i: number_format(i.asked_revenue, 2, force_grouping=True),
         ),
         Column("source", _("Suggested by"), display("source"), default=False),
         Column("created", _("Created"), lambda i: _date(i.created_at), default=False),
