@@ -169,12 +169,20 @@ def load(
     per_thread: int,
     seconds: float,
 ) -> dict[str, Any]:
-    """``threads`` keep-alive clients, each sending up to ``per_thread`` GETs.
+    """``threads`` keep-alive connections sending GETs; wrk when installed.
 
-    Client ``n`` cycles through ``paths`` starting at ``n`` (one path: all
-    alike). Stops at ``seconds``. Returns requests, errors, p50/p99 in ms and
+    With wrk (see ``bench/wrk.py``) the load comes from a compiled client that
+    does not compete with the server for the cores; without it, from Python
+    threads in this process (figures then carry ``"client": "python"``).
+
+    Python client ``n`` sends up to ``per_thread`` GETs, cycling through
+    ``paths`` from ``n`` (one path: all alike). Stops at ``seconds``. Returns requests, errors, p50/p99 in ms and
     requests per second; non-200 answers count as errors, not as latencies.
     """
+    from bench.wrk import load_wrk, wrk_path
+
+    if wrk_path() is not None and not os.environ.get("INTERLOCK_BENCH_PYTHON_CLIENT"):
+        return load_wrk(port, paths, headers, connections=threads, seconds=seconds)
     latencies: list[list[float]] = [[] for _ in range(threads)]
     errors = [0] * threads
     start_gate = threading.Barrier(threads + 1)
@@ -223,4 +231,5 @@ def load(
         "p50_ms": statistics.median(flat) * 1000,
         "p99_ms": flat[min(len(flat) - 1, int(len(flat) * 0.99))] * 1000,
         "rps": len(flat) / wall,
+        "client": "python",
     }

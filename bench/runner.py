@@ -34,6 +34,9 @@ BENCHMARKS = {
     "api_page": "read a page of 50 users through the API at 1,000,000 rows",
     "import_contacts": "import 1,000,000 contacts from CSV (accounts, de-duplication, audit, events)",
     "record_http": "contact list, search and timeline over HTTP at 1,000,000 contacts",
+    "lead_scoring": "re-score 1,000,000 contacts (10 fit rules, 5,000,000 activities)",
+    "lead_capture": "lead capture over HTTP (de-duplication, scoring, routing, events)",
+    "lead_reports": "funnel and speed-to-lead reports at 1,000,000 contacts",
 }
 
 

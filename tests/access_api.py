@@ -196,14 +196,23 @@ CASES: dict[tuple[str, str], Case] = {
 
 def _merge_app_cases() -> None:
     """Each app keeps its own cases in tests/<app>/access.py; they join here."""
+    from tests.campaigns import access as campaigns
     from tests.customers import access as customers
     from tests.feedback import access as feedback
     from tests.imports import access as imports
+    from tests.leads import (
+        access_capture,
+        access_handoff,
+        access_reports,
+        access_routing,
+        access_scoring,
+    )
     from tests.lists import access as lists
     from tests.sales import access as sales
     from tests.search import access as search
 
-    for module in (customers, sales, feedback, lists, imports, search):
+    leads = (access_handoff, access_scoring, access_routing, access_capture, access_reports)
+    for module in (customers, sales, feedback, lists, imports, search, campaigns, *leads):
         clash = set(CASES) & set(module.API)
         assert not clash, f"access cases defined twice: {clash}"
         CASES.update(module.API)

@@ -51,7 +51,8 @@ ROLES = ("anon", "admin", "manager", "lead", "member", "marketer", "readonly")
 
 
 def make_team(name: str, slug: str) -> Team:
-    team = Team.objects.create(name=name, slug=slug)
+    functions = {"marketing": "marketing", "sales": "sales", "support": "customer_success"}
+    team = Team.objects.create(name=name, slug=slug, function=functions.get(slug, "other"))
     calendar = BusinessCalendar.objects.create(
         team=team, timezone="Europe/Berlin", country="DE", subdivision="BW"
     )

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "interlock.customers",
     "interlock.sales",
     "interlock.feedback",
+    "interlock.campaigns",
+    "interlock.leads",
     "interlock.lists",
     "interlock.imports",
     "interlock.search",

@@ -17,6 +17,8 @@ urlpatterns = [
     path("customers/", include("interlock.customers.urls")),
     path("sales/", include("interlock.sales.urls")),
     path("feedback/", include("interlock.feedback.urls")),
+    path("campaigns/", include("interlock.campaigns.urls")),
+    path("leads/", include("interlock.leads.urls")),
     path("lists/", include("interlock.lists.urls")),
     path("import/", include("interlock.imports.urls")),
     path("search/", include("interlock.search.urls")),

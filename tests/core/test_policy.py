@@ -40,7 +40,26 @@ EXPECTED: dict[str, tuple[Any, set[str]]] = {
     "feedback.view": (None, EVERYONE),
     "feedback.write": (None, WRITERS),
     "import.run": (None, WRITERS),
+    "lead.view": (None, EVERYONE),
+    "lead.write": (None, WRITERS),
+    "lead.configure": (None, {"admin", "manager", "lead", "marketer"}),
+    "lead.respond": (lambda p: _handoff(p), {"admin", "manager", "lead", "member"}),
+    "lead.dispute": (None, {"admin", "manager", "marketer"}),
+    "lead.settle": (None, {"admin", "manager", "lead"}),
+    "campaign.view": (None, EVERYONE),
+    "campaign.write": (None, {"admin", "manager", "lead", "marketer"}),
 }
+
+
+def _handoff(people: Any) -> Any:
+    """An open lead in the sales queue, assigned to nobody yet."""
+    from django.utils import timezone
+
+    from interlock.customers.models import Contact
+    from interlock.leads.models import Handoff
+
+    contact = Contact.objects.create(first_name="Jana", last_name="Roth", email="jr@example.com")
+    return Handoff.objects.create(contact=contact, team=people.sales, handed_at=timezone.now())
 
 
 def test_every_rule_is_in_this_table() -> None:

@@ -94,6 +94,44 @@ def leads_or_oversees(user: Any, obj: Any = None) -> bool:
     return is_oversight(user) or (may_write(user) and bool(user.leads_any_team()))
 
 
+def _works_in(user: Any, function: str) -> bool:
+    return bool(user.works_in(function))
+
+
+def configures_leads(user: Any, obj: Any = None) -> bool:
+    """Scoring, routing and rejection reasons: marketing, team leads, oversight."""
+    if is_oversight(user):
+        return True
+    return may_write(user) and (_works_in(user, "marketing") or bool(user.leads_any_team()))
+
+
+def responds_to_handoff(user: Any, handoff: Any = None) -> bool:
+    """Accept or reject a lead: its assignee, a member of its queue's team, oversight."""
+    if is_oversight(user):
+        return True
+    if not may_write(user):
+        return False
+    if handoff is None:
+        return True  # the queue pages; each handoff is checked again
+    if handoff.assignee_id == user.pk:
+        return True
+    return bool(user.memberships.filter(team_id=handoff.team_id).exists())
+
+
+def disputes_rejections(user: Any, obj: Any = None) -> bool:
+    """Marketing answers a rejection (dispute, take back); oversight too."""
+    return is_oversight(user) or (may_write(user) and _works_in(user, "marketing"))
+
+
+def settles_disputes(user: Any, handoff: Any = None) -> bool:
+    """A disputed rejection is settled by a team lead (of either side) or oversight."""
+    return leads_or_oversees(user)
+
+
+def runs_campaigns(user: Any, obj: Any = None) -> bool:
+    return configures_leads(user)
+
+
 RULES: dict[str, Rule] = {
     # Reading the organisation and the shared record: everybody signed in.
     "org.view": is_signed_in,
@@ -124,6 +162,17 @@ RULES: dict[str, Rule] = {
     # Complaints and ideas.
     "feedback.view": is_signed_in,
     "feedback.write": may_write,
+    # Leads: everybody reads the funnel and the queues; writers move stages,
+    # capture and qualify; marketing and leads configure; queues answer.
+    "lead.view": is_signed_in,
+    "lead.write": may_write,
+    "lead.configure": configures_leads,
+    "lead.respond": responds_to_handoff,
+    "lead.dispute": disputes_rejections,
+    "lead.settle": settles_disputes,
+    # Campaigns: everybody sees them; marketing, team leads and oversight run them.
+    "campaign.view": is_signed_in,
+    "campaign.write": runs_campaigns,
     # imports of accounts, contacts and deals (users and teams also need user.manage)
     "import.run": may_write,
 }

@@ -45,6 +45,14 @@ class TeamSpec:
     subdivision: str = "BW"
 
 
+FUNCTIONS = {
+    "management": "management",
+    "marketing": "marketing",
+    "sales": "sales",
+    "sales-munich": "sales",
+    "customer-success": "customer_success",
+}
+
 TEAMS = [
     TeamSpec("management", "Management", "Geschäftsleitung und Finanzen, Stuttgart-Vaihingen."),
     TeamSpec("marketing", "Marketing", "Marketing, Messen und Content, Stuttgart-Vaihingen."),
@@ -291,6 +299,7 @@ def seed_organisation(ctx: demo.DemoContext) -> None:
                 name=spec.name,
                 slug=spec.key,
                 description=spec.description,
+                function=FUNCTIONS.get(spec.key, "other"),
                 timezone="Europe/Berlin",
                 country="DE",
                 subdivision="BW",

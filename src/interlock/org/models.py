@@ -49,13 +49,31 @@ class User(AbstractUser):
     def leads_any_team(self) -> bool:
         return self.memberships.filter(role=Membership.Role.LEAD).exists()
 
+    def works_in(self, function: str) -> bool:
+        """True if this user belongs to a live team with that function (e.g. marketing)."""
+        return self.memberships.filter(
+            team__function=function, team__deleted_at__isnull=True
+        ).exists()
+
     @property
     def is_readonly(self) -> bool:
         return not self.is_superuser and self.role == Role.READONLY
 
 
 class Team(Trashable):
+    class Function(models.TextChoices):
+        """What the team does for the revenue process; policy and agreements read it."""
+
+        MARKETING = "marketing", _("Marketing")
+        SALES = "sales", _("Sales")
+        CUSTOMER_SUCCESS = "customer_success", _("Customer success")
+        MANAGEMENT = "management", _("Management")
+        OTHER = "other", _("Other")
+
     name = models.CharField(_("name"), max_length=100)
+    function = models.CharField(
+        _("function"), max_length=20, choices=Function.choices, default=Function.OTHER
+    )
     slug = models.SlugField(_("short name"), max_length=50)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -196,11 +196,15 @@ class CalendarIn(Schema):
         return self
 
 
+TeamFunction = Literal["marketing", "sales", "customer_success", "management", "other"]
+
+
 class TeamOut(Schema):
     id: int
     name: str
     slug: str
     description: str
+    function: TeamFunction
     created_at: datetime
     member_count: int
 
@@ -227,6 +231,7 @@ class TeamIn(Schema):
     name: Annotated[Text, Field(min_length=1, max_length=100)]
     slug: Annotated[Text, Field(max_length=50)] = ""
     description: Annotated[Text, Field(max_length=5000)] = ""
+    function: TeamFunction = "other"
     timezone: Annotated[Text, Field(min_length=1, max_length=64)] = "Europe/Berlin"
     country: Annotated[Text, Field(max_length=2)] = "DE"
     subdivision: Annotated[Text, Field(max_length=10)] = ""
@@ -238,6 +243,7 @@ class TeamIn(Schema):
 class TeamPatch(PatchSchema):
     name: Annotated[Text, Field(min_length=1, max_length=100)] | None = None
     description: Annotated[Text, Field(max_length=5000)] | None = None
+    function: TeamFunction | None = None
 
 
 class MembershipIn(Schema):

@@ -119,6 +119,7 @@ def team_create(
     name: str,
     slug: str = "",
     description: str = "",
+    function: str = Team.Function.OTHER,
     timezone: str = "Europe/Berlin",
     country: str = "DE",
     subdivision: str = "",
@@ -127,7 +128,9 @@ def team_create(
     """A team with its business calendar (default: Mon–Fri 9–17)."""
     policy.require(actor, "team.manage")
     name = name.strip()
-    team = Team(name=name, slug=slugify(slug or name)[:50], description=description)
+    team = Team(
+        name=name, slug=slugify(slug or name)[:50], description=description, function=function
+    )
     team.full_clean()
     with transaction.atomic():
         team.save()
@@ -142,10 +145,16 @@ def team_create(
 
 
 def team_update(
-    *, actor: Any, team: Team, name: str | None = None, description: str | None = None
+    *,
+    actor: Any,
+    team: Team,
+    name: str | None = None,
+    description: str | None = None,
+    function: str | None = None,
 ) -> Team:
     policy.require(actor, "team.manage")
-    fields = {k: v for k, v in {"name": name, "description": description}.items() if v is not None}
+    wanted = {"name": name, "description": description, "function": function}
+    fields = {k: v for k, v in wanted.items() if v is not None}
     with transaction.atomic():
         changed = _changes(team, fields)
         team.full_clean()

@@ -1,0 +1,7 @@
+"""REST endpoints of lead management: routing."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["leads"])

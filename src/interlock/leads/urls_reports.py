@@ -1,0 +1,7 @@
+"""Pages of lead management: reports."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
