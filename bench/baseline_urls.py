@@ -10,6 +10,8 @@ authentication, no rate limit, no ORM, no schema; one raw SQL query and a
   rows and fields as ``GET /api/v1/contacts?owner=…&sort=name``).
 - ``/bench/raw-timeline``: the newest 50 timeline entries of one account
   (``record_http``; as ``GET /api/v1/accounts/{id}/timeline``).
+- ``/bench/raw-contact-insert``: POST JSON, one row inserted into the
+  contacts table (``lead_capture``; as ``POST /api/v1/leads``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import json
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 
 from interlock.urls import urlpatterns as project_urlpatterns
 
@@ -128,9 +132,32 @@ def raw_timeline(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"items": items, "next": items[-1]["id"] if len(rows) > limit else None})
 
 
+_INSERT_CONTACT_SQL = (
+    "INSERT INTO customers_contact (first_name, last_name, email, phone, title, buying_role, "
+    "lifecycle_stage, external_id, created_at, updated_at) "
+    "VALUES (%s, %s, %s, '', %s, '', 'lead', '', %s, %s)"
+)
+
+
+@csrf_exempt
+def raw_contact_insert(request: HttpRequest) -> JsonResponse:
+    """POST the lead JSON: parse it and insert one contact row, nothing else."""
+    try:
+        data = json.loads(request.body)
+        values = [data.get("first_name", ""), data["last_name"], data["email"].lower()]
+    except (KeyError, ValueError, AttributeError):
+        return JsonResponse({"detail": "bad body"}, status=400)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        cursor.execute(_INSERT_CONTACT_SQL, [*values, data.get("title", ""), stamp, stamp])
+    return JsonResponse({"created": True}, status=201)
+
+
 urlpatterns = [
     path("bench/raw-users", raw_users),
     path("bench/raw-contacts", raw_contacts),
     path("bench/raw-timeline", raw_timeline),
+    path("bench/raw-contact-insert", raw_contact_insert),
     *project_urlpatterns,
 ]

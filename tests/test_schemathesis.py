@@ -57,7 +57,20 @@ def known_ids(people: Any) -> dict[str, Any]:
     activity = Activity.objects.create(
         kind="note", subject="Visit", occurred_at=now, account=world.account
     )
+    from interlock.campaigns.models import Campaign, CampaignCost
+    from interlock.leads.models import CaptureForm, Handoff
+
+    campaign = Campaign.objects.create(name="SPS Nürnberg", type="trade_fair", starts_on=now.date())
+    cost = CampaignCost.objects.create(
+        campaign=campaign, description="Stand", amount=1200, incurred_on=now.date()
+    )
+    form = CaptureForm.objects.create(name="Newsletter", campaign=campaign)
+    handoff = Handoff.objects.create(contact=world.contact, team=people.sales, handed_at=now)
     return {
+        "campaign_id": campaign.pk,
+        "cost_id": cost.pk,
+        "form_id": form.pk,
+        "handoff_id": handoff.pk,
         "account_id": world.account.pk,
         "contact_id": world.contact.pk,
         "activity_id": activity.pk,

@@ -8,6 +8,8 @@ from interlock.core.admin import site as admin_site
 from interlock.org import views as org_views
 
 urlpatterns = [
+    # The API first: its calls are the most frequent, and Django tries patterns in order.
+    path("api/v1/", api.urls),
     path("", org_views.dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("interlock.core.urls_auth")),
@@ -23,5 +25,4 @@ urlpatterns = [
     path("import/", include("interlock.imports.urls")),
     path("search/", include("interlock.search.urls")),
     path("admin/", admin_site.urls),
-    path("api/v1/", api.urls),
 ]

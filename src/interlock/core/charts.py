@@ -77,6 +77,7 @@ def _common(**extra: object) -> dict[str, object]:
         "legend_at_bottom_columns": 4,
         "print_values": False,
         "margin": 12,
+        "margin_bottom": 30,
         **extra,
     }
 

@@ -182,7 +182,14 @@ def seed(
         for name, seeder in seeders():
             ctx.rng = random.Random(f"{seed}:{name}")
             seeder(ctx)
-        delivered = deliver_seeded(after_event_id=last)
+        # Subscribers record events of their own (a won deal makes a customer),
+        # so deliver until nothing new is pending (bounded: no endless chain).
+        delivered = 0
+        for _pass in range(10):
+            done = deliver_seeded(after_event_id=last)
+            delivered += done
+            if not done:
+                break
     log(f"Delivered {delivered} event notifications of the seed.")
     return ctx
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -101,3 +102,18 @@ def problem_response(
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, minus its work on responses marked exempt.
+
+    django-csp builds both policies before it looks at the exemption; API
+    JSON responses (exempt: a browser never renders them) skip that here.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if getattr(response, "_csp_exempt", False):
+            return response
+        return super().process_response(request, response)

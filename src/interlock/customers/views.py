@@ -34,6 +34,7 @@ from interlock.customers.forms import (
     ContactForm,
 )
 from interlock.customers.models import Account, Activity, Contact
+from interlock.customers.panels import contact_panels
 
 # The merge pages live in their own module; customers/urls.py finds them here.
 from interlock.lists.views import render_list
@@ -215,6 +216,7 @@ def contact_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "tasks": selectors.open_tasks(contact=contact)[:50],
         "log_form": ActivityForm(),
         "timeline": _timeline_context(request, CONTACT, contact),
+        "panels": contact_panels(contact.pk),
     }
     return render(request, "customers/contact_detail.html", context)
 

@@ -3,7 +3,9 @@
 A contact without a stage ("") enters as subscriber or lead, or directly as
 opportunity/customer when a deal is its first sign. Creating a deal moves
 any earlier stage to opportunity; a won deal makes a customer. Recycled and
-disqualified are side stages that need a reason.
+disqualified are side stages that need a reason. A disqualified contact may
+return to MQL when a lead-management settlement overturns the rejection that
+disqualified it.
 """
 
 from __future__ import annotations
@@ -22,10 +24,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.OPPORTUNITY: frozenset({S.CUSTOMER, S.RECYCLED, S.DISQUALIFIED}),
     S.CUSTOMER: frozenset(),
     S.RECYCLED: frozenset({S.LEAD, S.MQL, S.OPPORTUNITY, S.DISQUALIFIED}),
-    S.DISQUALIFIED: frozenset({S.LEAD, S.RECYCLED}),
+    S.DISQUALIFIED: frozenset({S.LEAD, S.MQL, S.RECYCLED}),
 }
 
 NEEDS_REASON: frozenset[str] = frozenset({S.RECYCLED, S.DISQUALIFIED})
+
+# The MQL rule promotes only these by itself. A recycled or disqualified
+# contact was sent back by sales for a reason; its old engagement would
+# otherwise hand it straight back. Marketing moves it to "lead" first when it
+# is worth another try, and from there the rule applies again.
+AUTO_MQL_FROM: frozenset[str] = frozenset({"", S.SUBSCRIBER, S.LEAD})
 
 # The main funnel in order (reports, the reverse funnel of the planning issue).
 FUNNEL: tuple[str, ...] = (

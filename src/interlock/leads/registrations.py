@@ -21,10 +21,14 @@ def register_all() -> None:
         models.LeadSettings,
         models.RejectionReason,
         models.CaptureForm,
-        models.LeadProfile,
         models.Handoff,
     ):
         auditlog.register(model)
+    from interlock.leads.scoring import SCORE_FIELDS
+
+    # The scores are recomputed by rules (nightly and on every touch): the
+    # audit log keeps what people and routing change, not each new score.
+    auditlog.register(models.LeadProfile, exclude_fields=list(SCORE_FIELDS))
     # A customer-record merge moves these to the surviving contact.
     for label in (
         "leads.LifecycleTransition",
@@ -33,3 +37,32 @@ def register_all() -> None:
         "leads.Capture",
     ):
         register_relation(label, "contact")
+    from interlock.leads.timeline_handoff import register_handoff
+
+    register_handoff()
+    from interlock.leads.subscribers_scoring import register_scoring
+
+    register_scoring()
+    from interlock.leads.attribution import register_attribution
+
+    register_attribution()
+    from interlock.leads.subscribers_reports import register_reports
+
+    register_reports()
+    from interlock.leads.demo import register as register_demo
+
+    register_demo()
+    from interlock.leads.services_capture import register_routing_and_capture
+
+    register_routing_and_capture()
+    register_panels()
+
+
+def register_panels() -> None:
+    """The lead's stage, handoff and qualification, and its score, on the contact page."""
+    from django.utils.translation import gettext_lazy as _
+
+    from interlock.customers.panels import register_contact_panel
+
+    register_contact_panel("leads:contact_panel", title=_("Lead"), order=10)
+    register_contact_panel("leads:score_panel", title=_("Score"), order=20)

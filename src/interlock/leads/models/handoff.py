@@ -72,7 +72,9 @@ class Handoff(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # Business seconds from handoff to answer in the receiving team's calendar.
-    response_seconds = models.BigIntegerField(_("time to answer (business seconds)"), null=True)
+    response_seconds = models.BigIntegerField(
+        _("time to answer (business seconds)"), null=True, blank=True
+    )
     reason = models.ForeignKey(
         RejectionReason,
         verbose_name=_("rejection reason"),

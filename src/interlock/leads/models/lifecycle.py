@@ -115,7 +115,9 @@ class LifecycleTransition(models.Model):
     )
     rule = models.CharField(_("rule"), max_length=60, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    seconds_in_previous = models.BigIntegerField(_("seconds in previous stage"), null=True)
+    seconds_in_previous = models.BigIntegerField(
+        _("seconds in previous stage"), null=True, blank=True
+    )
     source = models.CharField(_("source"), max_length=12, blank=True)
     campaign = models.ForeignKey(
         "campaigns.Campaign",

@@ -1,0 +1,56 @@
+"""Keep one contact's scores current: re-score it when something about it happens.
+
+Subscribed after commit through the event log (retried if scoring fails):
+an activity logged, a campaign response, the contact created or changed,
+and its account changed (then every contact of the account).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from interlock.core import events
+
+CONTACT_EVENTS = ("activity.logged", "campaign.responded", "contact.created", "contact.updated")
+
+
+def _at(event: Any) -> datetime:
+    """Score as of now: the stored score is the current one.
+
+    Scoring as of the event would let a late delivery of an older event
+    overwrite a newer score with an older, lower one.
+    """
+    return timezone.now()
+
+
+def rescore_contact(event: Any) -> None:
+    from interlock.customers.models import Contact
+    from interlock.leads.scoring import score_contact
+
+    contact_id = event.payload.get("contact_id")
+    if not isinstance(contact_id, int):
+        return
+    if Contact.objects.filter(pk=contact_id).exists():
+        score_contact(contact_id=contact_id, at=_at(event))
+
+
+def rescore_account(event: Any) -> None:
+    from interlock.customers.models import Contact
+    from interlock.leads.scoring import score_contact
+
+    account_id = event.payload.get("account_id")
+    if not isinstance(account_id, int):
+        return
+    for contact_id in Contact.objects.filter(account_id=account_id).values_list("pk", flat=True):
+        score_contact(contact_id=contact_id, at=_at(event))
+
+
+def register_scoring() -> None:
+    """Subscribers and tasks of scoring; called from ``registrations.register_all``."""
+    from interlock.leads import tasks_scoring  # noqa: F401  (huey discovers the task)
+
+    events.subscribe(*CONTACT_EVENTS, name="leads.scoring.contact")(rescore_contact)
+    events.subscribe("account.updated", name="leads.scoring.account")(rescore_account)
