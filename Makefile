@@ -42,7 +42,13 @@ typecheck: dev-setup
 	$(BIN)/mypy src
 
 ## make bench: run the benchmarks; prints a table, writes var/bench/*.json
+# The HTTP benchmarks take their load from wrk (a compiled client that leaves
+# the cores to the server); on Debian it is installed here when missing, else
+# they fall back to Python client threads and say so in their results.
 bench: dev-setup
+	@command -v wrk >/dev/null || ! command -v apt-get >/dev/null || \
+	  { if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi; } || \
+	  echo "wrk could not be installed: the HTTP benchmarks use Python client threads"
 	$(PY) -m bench
 
 # Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.

@@ -82,12 +82,27 @@ def _prepare(people: Any) -> tuple[Any, Any]:
     return made[0], made[1]
 
 
+def _seed_managed_lists() -> None:
+    """The rows the data migrations seed: an earlier browser test's flush emptied them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for name in ("0002_handoff", "0003_scoring"):
+        migration = import_module(f"interlock.leads.migrations.{name}")
+        for attr in ("seed", "create_defaults"):
+            if hasattr(migration, attr):
+                getattr(migration, attr)(apps, None)
+                break
+
+
 def test_handoff_both_ways(
     live_server: Any, people: Any, open_page: Any, page_log: PageLog
 ) -> None:
     from interlock.customers.models import Contact
     from interlock.leads.models import Handoff
 
+    _seed_managed_lists()
     rejected_contact, accepted_contact = _prepare(people)
     base = live_server.url
 

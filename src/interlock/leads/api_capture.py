@@ -18,7 +18,7 @@ from interlock.core.middleware import client_addr
 from interlock.core.pagination import Cursor, Keyset, Limit, page_schema, paginate
 from interlock.core.schemas import PROBLEMS, DbId
 from interlock.customers.models import Contact
-from interlock.leads import services_capture
+from interlock.leads import services_capture, services_capture_forms
 from interlock.leads.models import Assignment, Capture, CaptureForm, Handoff
 from interlock.leads.schemas_capture import (
     CaptureFormIn,
@@ -163,7 +163,7 @@ def capture_forms_list(request: ApiRequest, cursor: Cursor = None, limit: Limit 
 )
 def capture_forms_create(request: ApiRequest, payload: CaptureFormIn) -> Any:
     fields = _fields(payload.dict())
-    form = services_capture.capture_form_create(actor=request.auth, **fields)
+    form = services_capture_forms.capture_form_create(actor=request.auth, **fields)
     return Status(201, form_out(form, request))
 
 
@@ -185,7 +185,7 @@ def capture_forms_get(request: ApiRequest, form_id: FormId) -> Any:
 def capture_forms_update(request: ApiRequest, form_id: FormId, payload: CaptureFormPatch) -> Any:
     policy.require(request.auth, "lead.configure")
     form = get_object_or_404(CaptureForm, pk=form_id)
-    form = services_capture.capture_form_update(
+    form = services_capture_forms.capture_form_update(
         actor=request.auth, form=form, **_fields(payload.changes())
     )
     return form_out(form, request)
@@ -196,7 +196,7 @@ def capture_forms_update(request: ApiRequest, form_id: FormId, payload: CaptureF
 )
 def capture_forms_delete(request: ApiRequest, form_id: FormId) -> Any:
     policy.require(request.auth, "lead.configure")
-    services_capture.capture_form_delete(
+    services_capture_forms.capture_form_delete(
         actor=request.auth, form=get_object_or_404(CaptureForm, pk=form_id)
     )
     return Status(204, None)

@@ -33,7 +33,7 @@ from interlock.core.env import env_int
 from interlock.core.forms import add_service_errors
 from interlock.core.middleware import client_addr
 from interlock.core.views import HtmxHttpRequest
-from interlock.leads import services_capture
+from interlock.leads import services_capture, services_capture_forms
 from interlock.leads.forms_capture import HONEYPOT, CaptureFormForm, SubmissionForm
 from interlock.leads.models import CaptureForm
 
@@ -84,7 +84,7 @@ def _edit(request: HtmxHttpRequest, form_obj: CaptureForm | None) -> HttpRespons
         if form.is_valid():
             try:
                 if form_obj is None:
-                    form_obj = services_capture.capture_form_create(
+                    form_obj = services_capture_forms.capture_form_create(
                         actor=request.user, **form.cleaned_data
                     )
                     messages.success(
@@ -92,7 +92,7 @@ def _edit(request: HtmxHttpRequest, form_obj: CaptureForm | None) -> HttpRespons
                         _("The form was created. Copy the snippet below into your website."),
                     )
                 else:
-                    services_capture.capture_form_update(
+                    services_capture_forms.capture_form_update(
                         actor=request.user, form=form_obj, **form.cleaned_data
                     )
                     messages.success(request, _("The form was saved. The snippet is unchanged."))
@@ -140,7 +140,7 @@ def capture_form_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def capture_form_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "lead.configure")
     form = get_object_or_404(CaptureForm, pk=pk)
-    services_capture.capture_form_delete(actor=request.user, form=form)
+    services_capture_forms.capture_form_delete(actor=request.user, form=form)
     messages.success(
         request,
         _("The form “%(name)s” was deleted; remove its snippet from your website too.")
@@ -170,7 +170,7 @@ def _origin_of(request: HttpRequest) -> str:
 
 def _allowed(request: HttpRequest, form: CaptureForm) -> set[str]:
     own = request.build_absolute_uri("/").rstrip("/")
-    return {own, *services_capture.parse_origins(form.allowed_origins)}
+    return {own, *services_capture_forms.parse_origins(form.allowed_origins)}
 
 
 def _wants_json(request: HttpRequest) -> bool:
