@@ -98,7 +98,16 @@ def watch(page: Any, log: PageLog) -> None:
             log.failed_requests.append(f"{response.status} {response.url}")
 
     page.on("console", on_console)
-    page.on("requestfailed", lambda request: log.failed_requests.append(f"failed {request.url}"))
+
+    def on_failed(request: Any) -> None:
+        failure = request.failure or ""
+        # A request the page itself cancelled (the search box's type-ahead
+        # replaces its previous request while one types) is not an error.
+        if "ERR_ABORTED" in failure:
+            return
+        log.failed_requests.append(f"failed {request.url} ({failure})")
+
+    page.on("requestfailed", on_failed)
     page.on("response", on_response)
     # The browser also reports violations as DOM events; collect them as console errors.
     page.add_init_script(
