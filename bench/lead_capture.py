@@ -20,10 +20,7 @@ table. Targets: throughput ≥ 30 % of the baseline's, p99 ≤ 50 ms.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,7 +30,7 @@ from django.db import connection
 
 from bench.child import log
 from bench.common import admin, free_port, median, ratio, start_server, stop_server
-from bench.wrk import MARK, wrk_path
+from bench.wrk import MARK, run_wrk, wrk_path
 
 CONNECTIONS = 16
 API_PATH = "/api/v1/leads"
@@ -72,35 +69,14 @@ def post_load(
     port: int, path: str, headers: dict[str, str], *, prefix: str, seconds: float
 ) -> dict[str, Any]:
     """wrk POSTing JSON with a distinct e-mail per request; same keys as ``common.load``."""
-    binary = wrk_path()
-    if binary is None:
-        raise RuntimeError("wrk is not installed (Debian package wrk)")
     script = _SCRIPT % {"prefix": prefix, "path": path, "mark": MARK}
-    with tempfile.TemporaryDirectory() as tmp:
-        lua = Path(tmp) / "post.lua"
-        lua.write_text(script, encoding="utf-8")
-        cmd = [binary, "-t2", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s"]
-        cmd += ["--timeout", "30s", "-s", str(lua)]
-        for name, value in {**headers, "Content-Type": "application/json"}.items():
-            cmd += ["-H", f"{name}: {value}"]
-        cmd.append(f"http://127.0.0.1:{port}/")
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    line = next((x for x in done.stdout.splitlines() if x.startswith(MARK)), None)
-    if done.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip()[:300]}")
-    data = json.loads(line[len(MARK) :])
-    errors = sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
-    ok = data["requests"] - data["status"]
-    seconds_run = data["duration_us"] / 1e6
-    return {
-        "requests": ok,
-        "errors": errors,
-        "p50_ms": data["p50_us"] / 1000,
-        "p99_ms": data["p99_us"] / 1000,
-        "max_ms": data["max_us"] / 1000,
-        "rps": ok / seconds_run if seconds_run else 0.0,
-        "client": "wrk",
-    }
+    return run_wrk(
+        script,
+        port,
+        {**headers, "Content-Type": "application/json"},
+        connections=CONNECTIONS,
+        seconds=seconds,
+    )
 
 
 def _setup(actor: Any) -> None:

@@ -66,23 +66,28 @@ def load_wrk(
     threads: int = 2,
 ) -> dict[str, Any]:
     """``connections`` keep-alive connections for ``seconds``; same keys as ``common.load``."""
+    script = _SCRIPT % {"paths": ", ".join(_lua_string(p) for p in paths), "mark": MARK}
+    return run_wrk(script, port, headers, connections=connections, seconds=seconds, threads=threads)
+
+
+def run_wrk(
+    script: str,
+    port: int,
+    headers: dict[str, str],
+    *,
+    connections: int,
+    seconds: float,
+    threads: int = 2,
+) -> dict[str, Any]:
+    """Run wrk with a Lua ``script`` whose ``done`` hook prints the MARK line; its figures."""
     binary = wrk_path()
     if binary is None:
         raise RuntimeError("wrk is not installed")
-    script = _SCRIPT % {"paths": ", ".join(_lua_string(p) for p in paths), "mark": MARK}
     with tempfile.TemporaryDirectory() as tmp:
-        lua = Path(tmp) / "paths.lua"
+        lua = Path(tmp) / "load.lua"
         lua.write_text(script, encoding="utf-8")
-        cmd = [
-            binary,
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{max(1, round(seconds))}s",
-            "--timeout",
-            "30s",
-            "-s",
-            str(lua),
-        ]
+        cmd = [binary, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s"]
+        cmd += ["--timeout", "30s", "-s", str(lua)]
         for name, value in headers.items():
             cmd += ["-H", f"{name}: {value}"]
         cmd.append(f"http://127.0.0.1:{port}/")
