@@ -196,6 +196,12 @@ CASES: dict[tuple[str, str], Case] = {
 
 def _merge_app_cases() -> None:
     """Each app keeps its own cases in tests/<app>/access.py; they join here."""
+    from tests.agreements import (
+        access_agreements,
+        access_disputes,
+        access_requests,
+        access_scorecards,
+    )
     from tests.campaigns import access as campaigns
     from tests.customers import access as customers
     from tests.feedback import access as feedback
@@ -208,11 +214,14 @@ def _merge_app_cases() -> None:
         access_scoring,
     )
     from tests.lists import access as lists
+    from tests.notify import access as notify
     from tests.sales import access as sales
     from tests.search import access as search
 
     leads = (access_handoff, access_scoring, access_routing, access_capture, access_reports)
-    for module in (customers, sales, feedback, lists, imports, search, campaigns, *leads):
+    agreements = (access_agreements, access_scorecards, access_disputes, access_requests)
+    apps = (customers, sales, feedback, lists, imports, search, campaigns, notify)
+    for module in (*apps, *leads, *agreements):
         clash = set(CASES) & set(module.API)
         assert not clash, f"access cases defined twice: {clash}"
         CASES.update(module.API)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("feedback/", include("interlock.feedback.urls")),
     path("campaigns/", include("interlock.campaigns.urls")),
     path("leads/", include("interlock.leads.urls")),
+    path("agreements/", include("interlock.agreements.urls")),
+    path("notifications/", include("interlock.notify.urls")),
     path("lists/", include("interlock.lists.urls")),
     path("import/", include("interlock.imports.urls")),
     path("search/", include("interlock.search.urls")),

@@ -48,7 +48,25 @@ EXPECTED: dict[str, tuple[Any, set[str]]] = {
     "lead.settle": (None, {"admin", "manager", "lead"}),
     "campaign.view": (None, EVERYONE),
     "campaign.write": (None, {"admin", "manager", "lead", "marketer"}),
+    "agreement.view": (None, EVERYONE),
+    "agreement.draft": (lambda p: _agreement(p), {"admin", "manager", "lead"}),
+    "agreement.sign": (lambda p: p.sales, {"lead"}),
+    "agreement.run": (None, {"admin", "manager"}),
+    "breach.dispute": (lambda p: _agreement(p), {"admin", "manager", "lead", "member"}),
+    "breach.settle": (lambda p: _agreement(p), {"lead"}),
+    "request.create": (None, WRITERS),
+    "request.deliver": (None, WRITERS),
+    "notification.view": (None, EVERYONE),
 }
+
+
+def _agreement(people: Any) -> Any:
+    """Marketing delivers MQLs to Sales."""
+    from interlock.agreements.models import Agreement
+
+    return Agreement.objects.create(
+        provider_team=people.marketing, receiver_team=people.sales, title="MQL handoff"
+    )
 
 
 def _handoff(people: Any) -> Any:

@@ -132,6 +132,71 @@ def runs_campaigns(user: Any, obj: Any = None) -> bool:
     return configures_leads(user)
 
 
+def _party_teams(obj: Any) -> list[Any]:
+    """The two teams of an agreement (or of a version, obligation or dispute of one)."""
+    agreement = getattr(obj, "agreement", obj)
+    if agreement is None or not hasattr(agreement, "provider_team_id"):
+        return []
+    return [agreement.provider_team_id, agreement.receiver_team_id]
+
+
+def drafts_agreements(user: Any, agreement: Any = None) -> bool:
+    """Draft, edit, propose, withdraw or terminate an agreement: a lead of either
+    team, or oversight; without an agreement, anyone who leads a team."""
+    if is_oversight(user):
+        return True
+    if not may_write(user):
+        return False
+    teams = _party_teams(agreement)
+    if not teams:
+        return bool(user.leads_any_team())
+    return any(user.leads_team(team) for team in teams)
+
+
+def signs_for_team(user: Any, team: Any) -> bool:
+    """Only a team lead signs for a team (management does not sign for others)."""
+    return may_write(user) and team is not None and bool(user.leads_team(team))
+
+
+def disputes_breaches(user: Any, obj: Any = None) -> bool:
+    """The receiving side disputes a breach: a member of the receiver team, or oversight."""
+    if is_oversight(user):
+        return True
+    if not may_write(user):
+        return False
+    agreement = getattr(obj, "agreement", obj)
+    if agreement is None or not hasattr(agreement, "receiver_team_id"):
+        return True  # lists; each breach is checked again
+    return bool(user.memberships.filter(team_id=agreement.receiver_team_id).exists())
+
+
+def settles_breach_disputes(user: Any, obj: Any = None) -> bool:
+    """A team lead of either side records that side's decision on a dispute."""
+    if not may_write(user):
+        return False
+    teams = _party_teams(obj)
+    if not teams:
+        return bool(user.leads_any_team())
+    return any(user.leads_team(team) for team in teams)
+
+
+def delivers_request(user: Any, request: Any = None) -> bool:
+    """A request is delivered or cancelled by its assignee, the asked team, the asker, oversight."""
+    if is_oversight(user):
+        return True
+    if not may_write(user):
+        return False
+    if request is None:
+        return True
+    if user.pk in (request.assignee_id, request.requested_by_id):
+        return True
+    return bool(
+        user.memberships.filter(
+            team_id__in=[request.provider_team_id, request.requesting_team_id]
+        ).exists()
+    )
+
+
 RULES: dict[str, Rule] = {
     # Reading the organisation and the shared record: everybody signed in.
     "org.view": is_signed_in,
@@ -173,6 +238,18 @@ RULES: dict[str, Rule] = {
     # Campaigns: everybody sees them; marketing, team leads and oversight run them.
     "campaign.view": is_signed_in,
     "campaign.write": runs_campaigns,
+    # Team agreements: everybody reads them and their scorecards (transparency);
+    # team leads of the two sides draft and sign; the receiver disputes breaches.
+    "agreement.view": is_signed_in,
+    "agreement.draft": drafts_agreements,
+    "agreement.sign": signs_for_team,
+    "agreement.run": is_oversight,  # run the engine by hand, rebuild, demo
+    "breach.dispute": disputes_breaches,
+    "breach.settle": settles_breach_disputes,
+    "request.create": may_write,
+    "request.deliver": delivers_request,
+    # Own notifications.
+    "notification.view": is_signed_in,
     # imports of accounts, contacts and deals (users and teams also need user.manage)
     "import.run": may_write,
 }

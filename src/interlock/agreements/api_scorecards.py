@@ -1,0 +1,7 @@
+"""REST endpoints of team agreements: scorecards."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["agreements"])

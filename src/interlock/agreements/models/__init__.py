@@ -1,0 +1,31 @@
+"""Team agreements: the contract (versions, terms, ladder, signatures) and what the engine measures."""
+
+from interlock.agreements.models.agreement import (
+    Agreement,
+    AgreementVersion,
+    EscalationStep,
+    Signature,
+    Term,
+)
+from interlock.agreements.models.disputes import AgendaItem, BreachDispute, WorkRequest
+from interlock.agreements.models.engine import (
+    Deliverable,
+    EscalationRun,
+    Obligation,
+    PeriodResult,
+)
+
+__all__ = [
+    "AgendaItem",
+    "Agreement",
+    "AgreementVersion",
+    "BreachDispute",
+    "Deliverable",
+    "EscalationRun",
+    "EscalationStep",
+    "Obligation",
+    "PeriodResult",
+    "Signature",
+    "Term",
+    "WorkRequest",
+]
