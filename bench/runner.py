@@ -37,6 +37,9 @@ BENCHMARKS = {
     "lead_scoring": "re-score 1,000,000 contacts (10 fit rules, 5,000,000 activities)",
     "lead_capture": "lead capture over HTTP (de-duplication, scoring, routing, events)",
     "lead_reports": "funnel and speed-to-lead reports at 1,000,000 contacts",
+    "agreements_tick": "one agreement-engine tick: 1,000,000 open obligations, 20,000 coming due",
+    "agreements_replay": "replay 5,000,000 events into obligations from scratch",
+    "agreements_scorecard": "scorecard of an agreement over a year of 1,000,000 deliverables",
 }
 
 

@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "interlock.core.context_processors.shell",
+                "interlock.notify.context_processors.unread",
             ],
         },
     }
@@ -303,6 +304,8 @@ EMAIL_HOST_USER = env_str("INTERLOCK_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("INTERLOCK_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("INTERLOCK_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("INTERLOCK_EMAIL_FROM", "interlock@localhost")
+# Links in e-mails: e.g. https://crm.example.com (empty: relative paths).
+INTERLOCK_BASE_URL = env_str("INTERLOCK_BASE_URL", "")
 
 # --- API -------------------------------------------------------------------
 API_MAX_BODY_BYTES = env_int("INTERLOCK_API_MAX_BODY_BYTES", 1_048_576, minimum=1024)

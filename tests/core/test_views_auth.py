@@ -166,7 +166,7 @@ def test_skip_link_landmarks_and_labels(client_as: Any) -> None:
     assert '<a class="skip-link" href="#main">' in html
     assert '<main id="main"' in html
     assert '<nav class="site-nav__modules" aria-label="Modules">' in html
-    assert 'aria-disabled="true" title="Coming soon">Agreements' in html
+    assert 'aria-disabled="true" title="Coming soon">Planning' in html
     assert (
         '<button class="nav-toggle" type="button" aria-expanded="false" aria-controls="site-nav" hidden>'
         in html

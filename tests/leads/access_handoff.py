@@ -118,6 +118,9 @@ WEB: dict[str, Case] = {
     "leads:handoff_settle": Case(
         **SETTLE, method="POST", params=_pk(_disputed), body={"decision": "uphold"}
     ),
+    "leads:handoff_answer": Case(
+        **DISPUTE, method="POST", params=_pk(_rejected), body={"note": "Back to nurturing"}
+    ),
     "leads:contact_stage": Case(
         **WRITE, method="POST", params=_pk(_contact), body={"to_stage": "mql"}
     ),
@@ -152,6 +155,9 @@ API: dict[tuple[str, str], Case] = {
     ),
     ("POST", f"{H}/settle"): Case(
         **SETTLE, params=_api_handoff(_disputed), body={"overturn": True}
+    ),
+    ("POST", f"{H}/answer"): Case(
+        **DISPUTE, params=_api_handoff(_rejected), body={"note": "Back to nurturing"}
     ),
     ("GET", f"{P}/rejection-reasons"): Case(**READ),
 }

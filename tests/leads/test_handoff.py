@@ -46,11 +46,14 @@ def test_becoming_mql_hands_over_with_a_due_time_in_business_hours(people: Any) 
     event = Event.objects.get(type="lead.handed_off")
     assert event.payload == {
         "contact_id": contact.pk,
+        "contact_name": str(contact),
+        "owner_id": None,
         "account_id": contact.account_id,
         "team_id": people.sales.pk,
         "assignee_id": None,
         "handoff_id": handoff.pk,
         "due_at": handoff.due_at.isoformat(),
+        "fit_grade": "",
     }
     with pytest.raises(ValidationError, match="already waits"):
         handoff_create(contact=contact)

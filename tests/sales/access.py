@@ -106,6 +106,8 @@ WEB: dict[str, Case] = {
         method="POST", allowed=WRITERS, denied=WRITE_DENIED, params=_deal, body=_stage("Offer")
     ),
     "sales:deal_win": Case(method="POST", allowed=WRITERS, denied=WRITE_DENIED, params=_deal),
+    "sales:handover": Case(allowed=SIGNED_IN, denied=READ_DENIED, params=_deal),
+    "sales:handover_panel": Case(allowed=SIGNED_IN, denied=READ_DENIED, params=_deal),
     "sales:deal_lose": Case(
         method="POST", allowed=WRITERS, denied=WRITE_DENIED, params=_deal, body=_reason
     ),
@@ -145,6 +147,27 @@ WEB: dict[str, Case] = {
 
 def _api_deal(people: Any) -> dict[str, Any]:
     return {"deal_id": _deal(people)["pk"]}
+
+
+def _api_handover_ready(people: Any) -> dict[str, Any]:
+    """A won deal whose handover draft has every field: completing it succeeds."""
+    from interlock.sales import services, services_handover
+    from interlock.sales.models import Deal
+    from tests.conftest import make_team
+
+    deal = Deal.objects.get(pk=_deal(people)["pk"])
+    services.deal_win(actor=people.admin, deal=deal)
+    services_handover.handover_save(
+        actor=people.admin,
+        deal=deal,
+        team=make_team("Customer Success", "support"),
+        goals="g",
+        stakeholders="s",
+        commitments="c",
+        risks="r",
+        next_steps="n",
+    )
+    return {"deal_id": deal.pk}
 
 
 def _api_quote(people: Any) -> dict[str, Any]:
@@ -273,6 +296,15 @@ API: dict[tuple[str, str], Case] = {
     ),
     ("POST", f"{P}/deals/{{deal_id}}/win"): Case(
         method="POST", allowed=WRITERS, denied=WRITE_DENIED, params=_api_deal
+    ),
+    ("GET", f"{P}/deals/{{deal_id}}/handover"): Case(
+        allowed=SIGNED_IN, denied=READ_DENIED, params=_api_deal
+    ),
+    ("PUT", f"{P}/deals/{{deal_id}}/handover"): Case(
+        method="PUT", allowed=WRITERS, denied=WRITE_DENIED, params=_api_deal, body={"goals": "g"}
+    ),
+    ("POST", f"{P}/deals/{{deal_id}}/handover/complete"): Case(
+        method="POST", allowed=WRITERS, denied=WRITE_DENIED, params=_api_handover_ready
     ),
     ("POST", f"{P}/deals/{{deal_id}}/lose"): Case(
         method="POST", allowed=WRITERS, denied=WRITE_DENIED, params=_api_deal, body=_lose_in

@@ -22,3 +22,16 @@ def register_all() -> None:
         models.WorkRequest,
     ):
         auditlog.register(model)
+    from interlock.agreements.subscribers_notify import register_notify
+
+    register_notify()
+    from interlock.agreements.kinds_requests import register_kinds as register_request_kind
+
+    register_request_kind()
+    from interlock.agreements import tasks  # noqa: F401  (the clock's periodic task)
+    from interlock.agreements.demo import register as register_demo
+
+    register_demo()
+    from interlock.agreements.engine import register_engine
+
+    register_engine()  # last: after every kind is registered

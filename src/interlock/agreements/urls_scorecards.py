@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from interlock.agreements import views_scorecards
+
+urlpatterns: list[URLPattern] = [
+    path("scorecards/", views_scorecards.overview, name="overview"),
+    path("<int:pk>/scorecard/", views_scorecards.scorecard, name="scorecard"),
+    path("<int:pk>/obligations/", views_scorecards.obligations, name="obligations"),
+]

@@ -88,3 +88,6 @@ class FeedbackConfig(AppConfig):
 
         register_labels()
         demo.register()
+        from interlock.feedback.kinds import register_kinds
+
+        register_kinds()

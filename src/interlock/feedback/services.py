@@ -68,6 +68,8 @@ def _where(complaint: Complaint) -> dict[str, Any]:
         "deal_id": complaint.deal_id,
         "title": complaint.title,
         "severity": complaint.severity,
+        "channel": complaint.channel,
+        "owner_id": complaint.owner_id,
     }
 
 

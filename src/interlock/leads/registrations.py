@@ -56,6 +56,9 @@ def register_all() -> None:
 
     register_routing_and_capture()
     register_panels()
+    from interlock.leads.kinds import register_kinds
+
+    register_kinds()
 
 
 def register_panels() -> None:

@@ -181,6 +181,8 @@ def _transition(
         occurred_at=at,
         payload={
             "contact_id": contact.pk,
+            "contact_name": str(contact),
+            "owner_id": contact.owner_id,
             "account_id": contact.account_id,
             "from": from_stage,
             "to": to_stage,
@@ -337,6 +339,8 @@ def _utc(moment: datetime | None) -> str | None:
 def _handoff_payload(handoff: Handoff, **extra: Any) -> dict[str, Any]:
     return {
         "contact_id": handoff.contact_id,
+        "contact_name": str(handoff.contact),
+        "owner_id": handoff.contact.owner_id,
         "account_id": handoff.contact.account_id,
         "team_id": handoff.team_id,
         "assignee_id": handoff.assignee_id,
@@ -375,7 +379,7 @@ def _handoff_create(*, actor: Any, contact: Contact, at: datetime) -> Handoff:
         subject=handoff,
         actor=actor,
         occurred_at=at,
-        payload=_handoff_payload(handoff, due_at=_utc(handoff.due_at)),
+        payload=_handoff_payload(handoff, due_at=_utc(handoff.due_at), fit_grade=profile.fit_grade),
     )
     return handoff
 

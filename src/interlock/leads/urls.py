@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from interlock.leads import urls_capture, urls_handoff, urls_reports, urls_routing, urls_scoring
+from interlock.leads import (
+    urls_capture,
+    urls_feedback,
+    urls_handoff,
+    urls_reports,
+    urls_routing,
+    urls_scoring,
+)
 
 app_name = "leads"
 
@@ -12,4 +19,5 @@ urlpatterns = [
     *urls_routing.urlpatterns,
     *urls_capture.urlpatterns,
     *urls_reports.urlpatterns,
+    *urls_feedback.urlpatterns,
 ]

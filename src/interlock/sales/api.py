@@ -484,3 +484,98 @@ def quotes_reject(request: ApiRequest, quote_id: Id) -> Any:
     policy.require(request.auth, "sales.write")
     services.quote_reject(actor=request.auth, quote=_quote(quote_id))
     return _quote_out(quote_id)
+
+
+# --- handover of a won deal to customer success ---------------------------------------
+
+from datetime import datetime as _datetime  # noqa: E402
+
+from ninja import Schema as _Schema  # noqa: E402
+
+from interlock.sales import services_handover  # noqa: E402
+from interlock.sales.models_handover import DealHandover  # noqa: E402
+
+
+class HandoverIn(_Schema):
+    team_id: DbId | None = None
+    goals: Text = ""
+    stakeholders: Text = ""
+    commitments: Text = ""
+    risks: Text = ""
+    next_steps: Text = ""
+
+
+class HandoverOut(_Schema):
+    deal_id: int
+    team_id: int | None
+    goals: str
+    stakeholders: str
+    commitments: str
+    risks: str
+    next_steps: str
+    missing: list[str]
+    completed_at: _datetime | None
+    completed_by_id: int | None
+
+
+def _handover_out(handover: DealHandover | None, deal: Deal) -> dict[str, Any]:
+    h = handover or DealHandover(deal=deal)
+    return {
+        "deal_id": deal.pk,
+        "team_id": h.team_id,
+        "goals": h.goals,
+        "stakeholders": h.stakeholders,
+        "commitments": h.commitments,
+        "risks": h.risks,
+        "next_steps": h.next_steps,
+        "missing": h.missing(),
+        "completed_at": h.completed_at,
+        "completed_by_id": h.completed_by_id,
+    }
+
+
+@router.get(
+    "/deals/{deal_id}/handover",
+    response={200: HandoverOut, **PROBLEMS},
+    summary="The handover form of a deal (empty when nobody started it)",
+)
+def deals_handover_get(request: ApiRequest, deal_id: Id) -> Any:
+    policy.require(request.auth, "sales.view")
+    deal = _deal(deal_id)
+    return _handover_out(services_handover.handover_of(deal), deal)
+
+
+@router.put(
+    "/deals/{deal_id}/handover",
+    response={200: HandoverOut, **PROBLEMS},
+    summary="Save the handover form as a draft (fields may be empty)",
+)
+def deals_handover_put(request: ApiRequest, deal_id: Id, payload: HandoverIn) -> Any:
+    from interlock.org.models import Team
+
+    policy.require(request.auth, "sales.write")
+    deal = _deal(deal_id)
+    team = None
+    if payload.team_id is not None:
+        team = Team.objects.filter(pk=payload.team_id).first()
+        if team is None:
+            raise ValidationError({"team_id": _("There is no team with this id.")})
+    handover = services_handover.handover_save(
+        actor=request.auth,
+        deal=deal,
+        team=team,
+        **payload.dict(exclude={"team_id"}),
+    )
+    return _handover_out(handover, deal)
+
+
+@router.post(
+    "/deals/{deal_id}/handover/complete",
+    response={200: HandoverOut, **PROBLEMS},
+    summary="Complete the handover of a won deal (every field filled; once)",
+)
+def deals_handover_complete(request: ApiRequest, deal_id: Id) -> Any:
+    policy.require(request.auth, "sales.write")
+    deal = _deal(deal_id)
+    handover = services_handover.handover_complete(actor=request.auth, deal=deal)
+    return _handover_out(handover, deal)

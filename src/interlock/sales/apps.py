@@ -36,3 +36,8 @@ class SalesConfig(AppConfig):
 
         register_relation("sales.Deal", "account")
         register_relation("sales.Deal", "contact")
+        auditlog.register(models.DealHandover)
+        # The won-deal handover, for team agreements (read by the engine, one floor up).
+        from interlock.sales.kinds import register_kinds
+
+        register_kinds()

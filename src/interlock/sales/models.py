@@ -411,3 +411,6 @@ class QuoteLine(FreeGoodsRule):
 
     def __str__(self) -> str:
         return f"{self.quote_id}/{self.position}"
+
+
+from interlock.sales.models_handover import DealHandover  # noqa: E402, F401

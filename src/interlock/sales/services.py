@@ -52,6 +52,7 @@ def _deal_payload(deal: Deal, **extra: Any) -> dict[str, Any]:
         "title": deal.title,
         "account_id": deal.account_id,
         "contact_id": deal.contact_id,
+        "owner_id": deal.owner_id,
         "amount": str(deal.amount),
         "currency": deal.currency,
         **extra,

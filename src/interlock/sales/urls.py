@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interlock.sales import config_views, views
+from interlock.sales import config_views, views, views_handover
 
 app_name = "sales"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("deals/<int:pk>/win/", views.deal_win, name="deal_win"),
     path("deals/<int:pk>/lose/", views.deal_lose, name="deal_lose"),
     path("deals/<int:pk>/delete/", views.deal_delete, name="deal_delete"),
+    path("deals/<int:pk>/handover/", views_handover.handover, name="handover"),
+    path("deals/<int:pk>/handover/panel/", views_handover.handover_panel, name="handover_panel"),
     path("deals/<int:pk>/quotes/new/", views.quote_create, name="quote_create"),
     path("quotes/<int:pk>/", views.quote_edit, name="quote"),
     path("quotes/<int:pk>/preview/", views.quote_preview, name="quote_preview"),

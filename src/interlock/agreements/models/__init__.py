@@ -14,6 +14,7 @@ from interlock.agreements.models.engine import (
     Obligation,
     PeriodResult,
 )
+from interlock.agreements.models.rollups import ScoreRollup, ScoreWatermark
 
 __all__ = [
     "AgendaItem",
@@ -25,6 +26,8 @@ __all__ = [
     "EscalationStep",
     "Obligation",
     "PeriodResult",
+    "ScoreRollup",
+    "ScoreWatermark",
     "Signature",
     "Term",
     "WorkRequest",

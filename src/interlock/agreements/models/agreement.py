@@ -232,7 +232,9 @@ class EscalationStep(models.Model):
         verbose_name_plural = _("escalation steps")
         ordering = ["version_id", "trigger", "offset_hours", "position", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(offset_hours__gte=0), name="step_offset_not_negative")
+            models.CheckConstraint(
+                condition=Q(offset_hours__gte=0), name="step_offset_not_negative"
+            )
         ]
 
     def __str__(self) -> str:

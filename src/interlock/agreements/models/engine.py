@@ -154,9 +154,7 @@ class Obligation(models.Model):
 class EscalationRun(models.Model):
     """One ladder step applied to one obligation (never twice)."""
 
-    obligation = models.ForeignKey(
-        Obligation, on_delete=models.CASCADE, related_name="escalations"
-    )
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="escalations")
     step = models.ForeignKey(EscalationStep, on_delete=models.PROTECT, related_name="runs")
     # The moment the step was due (trigger + offset), not when the clock ran it.
     due_at = models.DateTimeField()
@@ -171,6 +169,9 @@ class EscalationRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["obligation", "step"], name="escalation_step_once")
         ]
+
+    def __str__(self) -> str:
+        return f"step {self.step_id} on obligation {self.obligation_id}"
 
 
 class PeriodResult(models.Model):
@@ -204,3 +205,6 @@ class PeriodResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["term", "period_start"], name="period_result_once")
         ]
+
+    def __str__(self) -> str:
+        return f"term {self.term_id} from {self.period_start}: {self.status}"

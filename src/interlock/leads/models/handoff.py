@@ -97,6 +97,12 @@ class Handoff(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     settlement_note = models.TextField(_("settlement note"), blank=True)
+    # Marketing acknowledges a rejection ("we recycle it into the nurture track").
+    answered_at = models.DateTimeField(_("rejection answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer_note = models.TextField(_("answer to the rejection"), blank=True)
     # Copied at handoff for reports (speed to lead by source and campaign).
     source = models.CharField(_("source"), max_length=12, blank=True)
     campaign = models.ForeignKey(
