@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -145,3 +146,57 @@ def test_rebuild_command(people: Any) -> None:
     before = snapshot()
     call_command("agreements", "rebuild", "--quiet")
     assert len(snapshot()) == len(before)  # the same rows (clock states are as of now)
+
+
+def _many(people: Any) -> None:
+    """Deliverables in every closing state, at odd moments (evenings, the holiday, microseconds)."""
+    make_active_agreement(people, deliverable=TEST_KIND, hours=Decimal("7.3"), at_risk_percent=60)
+    s = people.sales
+    start = THU - timedelta(days=3)
+    for i in range(60):
+        at = start + timedelta(hours=5 * i, minutes=7 * i, microseconds=i * 137)
+        key = f"k{i}"
+        engine.handle(record_test_event("delivered", key, at=at, subject=s))
+        if i % 5 == 4:
+            engine.handle(
+                record_test_event("cancelled", key, at=at + timedelta(hours=3), subject=s)
+            )
+        elif i % 7 != 6:  # some stay open
+            done = at + timedelta(hours=(i * 3) % 40, seconds=i)
+            engine.handle(record_test_event("done", key, at=done, subject=s))
+
+
+def test_fast_rows_equal_the_general_rows(people: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The replay's microsecond fast path writes exactly what the general path writes."""
+    _many(people)
+    live_rows = snapshot()
+    made: list[Any] = []
+    row = rebuild._Fast.row
+    monkeypatch.setattr(rebuild._Fast, "row", lambda *a, **k: made.append(row(*a, **k)) or made[-1])
+    counts = rebuild.rebuild(now=NOW)
+    fast = snapshot()
+    assert len([r for r in made if r is not None]) >= 40  # the fast path did the closed ones
+    monkeypatch.setattr(rebuild._Fast, "row", lambda *args, **kwargs: None)
+    assert rebuild.rebuild(now=NOW) == counts
+    assert snapshot() == fast
+    # and both equal live handling for the closed ones (open ones get clock states for NOW)
+    closed = [r for r in live_rows if len(r) > 3 and r[2] in ("fulfilled", "late", "cancelled")]
+    assert closed and set(closed) <= set(fast)
+
+
+def test_rebuild_keeps_the_indexes(people: Any) -> None:
+    from django.db import connection
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            return {
+                c["columns"] and name
+                for table in ("agreements_obligation", "agreements_deliverable")
+                for name, c in connection.introspection.get_constraints(cursor, table).items()
+                if c["index"]
+            }
+
+    before = indexes()
+    _many(people)
+    rebuild.rebuild(now=NOW)
+    assert indexes() == before

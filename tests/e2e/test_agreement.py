@@ -153,7 +153,6 @@ def _draft_propose_sign(base: str, marketing: Any, sales: Any) -> int:
     marketing.wait_for_url("**/edit/")
     terms = marketing.locator("section[aria-labelledby=terms-h]")
     expect(terms).to_contain_text("within 8 business hours")
-    marketing.screenshot(path="/tmp/h9_edit.png", full_page=True)
     expect(marketing.locator("section[aria-labelledby=ladder-h]")).to_contain_text(
         "reassign to the deputy"
     )
@@ -174,7 +173,6 @@ def _draft_propose_sign(base: str, marketing: Any, sales: Any) -> int:
     expect(sales.get_by_text("version 1: proposed")).to_be_visible()
     sales.get_by_role("button", name="Sign for Sales").click()
     expect(sales.get_by_text("version 1: active")).to_be_visible()
-    sales.screenshot(path="/tmp/h9_detail.png", full_page=True)
     expect(sales.locator("section[aria-labelledby=signatures-h]")).to_contain_text("for Sales")
     return pk
 
@@ -263,7 +261,6 @@ def test_mql_agreement_from_template_to_breach_and_contract(
         expect(this_period.locator("th")).to_have_text("This period")
         breached = this_period.locator("td").nth(3)  # deliverables, on time, late, breached
         expect(breached).to_have_text("1")
-        sales.screenshot(path="/tmp/h9_score.png", full_page=True)
         breached.get_by_role("link").click()
     else:
         # Run in a quarter's last days, the next Thursday lies in the next quarter,
@@ -276,7 +273,6 @@ def test_mql_agreement_from_template_to_breach_and_contract(
     sales.wait_for_url("**/obligations/**")
     rows = sales.locator("main table tbody tr")
     expect(rows).to_have_count(1)
-    sales.screenshot(path="/tmp/h9_obl.png", full_page=True)
     expect(rows.first).to_contain_text("Sabine Kraft")
     expect(rows.first).to_contain_text(re.compile("breached", re.IGNORECASE))
     expect(rows.first).to_contain_text(str(deputy))
@@ -286,7 +282,6 @@ def test_mql_agreement_from_template_to_breach_and_contract(
     sales.goto(contract)
     article = sales.locator("article.contract")
     expect(article).to_contain_text("within 8 business hours")
-    sales.screenshot(path="/tmp/h9_contract.png", full_page=True)
     expect(article).to_contain_text("4 business hours after a breach")
     for language in ("en", "de"):
         sales.goto(f"{contract}?lang={language}")

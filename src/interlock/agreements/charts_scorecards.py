@@ -34,6 +34,7 @@ def trend_chart(title: str, labels: list[str], trend: list[Figures]) -> SafeStri
         labels,
         {_("Compliance"): [_percent(f.compliance) for f in trend]},
         value_suffix=" %",
+        y_range=(0, 100),
     )
 
 
@@ -62,4 +63,5 @@ def overview_chart(rows: list[OverviewRow]) -> SafeString | None:
         {_("Compliance"): [_percent(r.current.compliance) for r in shown]},
         horizontal=True,
         value_suffix=" %",
+        y_range=(0, 100),
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -22,7 +22,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from interlock.agreements import consequences, projection, scheduling
-from interlock.agreements.models import EscalationRun, EscalationStep, Obligation
+from interlock.agreements.models import (
+    Agreement,
+    Deliverable,
+    EscalationRun,
+    EscalationStep,
+    Obligation,
+)
 from interlock.core import events
 from interlock.core.context import current
 from interlock.core.models import Event
@@ -66,11 +72,56 @@ def tick(*, now: datetime) -> dict[str, int]:
     return dict(counts)
 
 
+_TIMES = (2, 3, 4)  # at_risk_at, due_at, check_at
+
+
 def _due_rows(now: datetime) -> list[dict[str, Any]]:
-    qs = Obligation.objects.filter(check_at__isnull=False, check_at__lte=now)
+    """The next chunk of obligations whose ``check_at`` has come, read raw.
+
+    One indexed query; times are parsed here (SQLite keeps naive UTC text)
+    instead of through Django's per-row converters.
+    """
+    o, d, a = (
+        connection.ops.quote_name(m._meta.db_table) for m in (Obligation, Deliverable, Agreement)
+    )
+    # SQLite: times as plain text (a bare column would go through Django's slow converter)
+    text = "CAST(o.{} AS TEXT)" if connection.vendor == "sqlite" else "o.{}"
+    columns = ", ".join(
+        (text if i in _TIMES else "o.{}").format(c) for i, c in enumerate(_FIELDS[:9])
+    )
+    columns += ", d.kind, d.key, a.receiver_team_id"
+    lock = ""
     if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return list(qs.order_by("check_at", "id").values(*_FIELDS)[:CHUNK])
+        lock = " FOR UPDATE OF o SKIP LOCKED"
+    sql = (
+        f"SELECT {columns} FROM {o} o JOIN {d} d ON d.id = o.deliverable_id "  # noqa: S608
+        f"JOIN {a} a ON a.id = o.agreement_id "
+        "WHERE o.check_at IS NOT NULL AND o.check_at <= %s "
+        f"ORDER BY o.check_at, o.id LIMIT {CHUNK}{lock}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now)])
+        fetched = cursor.fetchall()
+    parse = _parser()
+    rows = []
+    for values in fetched:
+        row = dict(zip(_FIELDS, values, strict=True))
+        row["_db"] = values  # the values as stored, written back as they are
+        for i in _TIMES:
+            key = _FIELDS[i]
+            if row[key] is not None:
+                row[key] = parse(row[key])
+        rows.append(row)
+    return rows
+
+
+def _parser() -> Any:
+    """Column value → aware UTC datetime (SQLite: naive UTC text; others: datetimes)."""
+    if connection.vendor == "sqlite":
+        return lambda v: (datetime.fromisoformat(v) if isinstance(v, str) else v).replace(
+            tzinfo=UTC
+        )
+    return lambda v: v if v.tzinfo is not None else timezone.make_aware(v, UTC)
 
 
 def _steps_for(version_ids: set[int], cache: dict[int, list[EscalationStep]]) -> None:
@@ -183,6 +234,49 @@ def _advance(
         counts["escalations"] += _run_steps(runs, now=now)
 
 
+def _adapter() -> Any:
+    """Aware datetime → column value as Django writes it, without its per-value checks."""
+    if connection.vendor == "sqlite":
+        return lambda v: v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    return lambda v: v
+
+
+def _canonical(value: Any) -> bool:
+    """Is ``value`` the text Django writes for a UTC time on SQLite ("YYYY-MM-DD HH:MM:SS[.f]")?"""
+    if not isinstance(value, str) or len(value) not in (19, 26) or value[10] != " ":
+        return False
+    return len(value) == 19 or not value.endswith(".000000")
+
+
+def _stored(row: dict[str, Any], key: str, adapt: Any) -> tuple[Any, str]:
+    """(column value to write, ISO text) of the time ``key`` of a due row, converted once."""
+    raw = row.get("_db")
+    value = raw[_FIELDS.index(key)] if raw is not None else None
+    if _canonical(value):
+        return value, f"{value[:10]}T{value[11:]}+00:00"
+    return adapt(row[key]), row[key].isoformat()
+
+
+def _json(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return json.dumps(value)
+
+
+def payload_text(row: dict[str, Any], due_iso: str) -> str:
+    """``json.dumps`` of the event payload, built as text (a test holds them equal)."""
+    return (
+        f'{{"obligation_id": {_json(row["id"])}, "agreement_id": {_json(row["agreement_id"])}, '
+        f'"term_id": {_json(row["term_id"])}, "kind": {_json(row["deliverable__kind"])}, '
+        f'"key": {_json(row["deliverable__key"])}, "assignee_id": {_json(row["assignee_id"])}, '
+        f'"due_at": {_json(due_iso)}}}'
+    )
+
+
 _EVENT_COLS = ("type", "subject_type", "subject_id", "actor_id", "source", "occurred_at", "payload")
 
 
@@ -199,29 +293,22 @@ def _record(event_type: str, rows: list[dict[str, Any]]) -> None:
     acting = current()
     moment = "at_risk_at" if event_type == AT_RISK else "due_at"
     subject_type = events.subject_label(Obligation)
-    adapt = connection.ops.adapt_datetimefield_value
-    values = [
-        (
-            event_type,
-            subject_type,
-            row["id"],
-            None,
-            acting.source,
-            adapt(row[moment]),
-            json.dumps(
-                {
-                    "obligation_id": row["id"],
-                    "agreement_id": row["agreement_id"],
-                    "term_id": row["term_id"],
-                    "kind": row["deliverable__kind"],
-                    "key": row["deliverable__key"],
-                    "assignee_id": row["assignee_id"],
-                    "due_at": row["due_at"].isoformat(),
-                }
-            ),
+    adapt = _adapter()
+    values = []
+    for row in rows:
+        occurred = _stored(row, moment, adapt)[0]
+        due_iso = _stored(row, "due_at", adapt)[1]
+        values.append(
+            (
+                event_type,
+                subject_type,
+                row["id"],
+                None,
+                acting.source,
+                occurred,
+                payload_text(row, due_iso),
+            )
         )
-        for row in rows
-    ]
     table = connection.ops.quote_name(Event._meta.db_table)
     columns = ", ".join(_EVENT_COLS)
     with connection.cursor() as cursor:

@@ -142,28 +142,45 @@ def criterion_text(deliverable: str, criterion: dict[str, Any]) -> str:
     return template % {"attribute": label, "value": value}
 
 
+def _words(key: str) -> tuple[str, str, str, str]:
+    """(noun, plural, duty, acting side) of a kind, with plain fallbacks."""
+    kind = _kind(key)
+    if kind is None:
+        return key, key, str(_("deals with")), "receiver"
+    label = str(kind.label)
+    return (
+        str(kind.noun or label),
+        str(kind.noun_plural or kind.noun or label),
+        str(kind.duty or _("deals with")),
+        kind.acting_side,
+    )
+
+
 def term_sentence(term: Term) -> str:
     """One term as a plain sentence in the active language."""
     agreement = term.version.agreement
     provider, receiver = str(agreement.provider_team), str(agreement.receiver_team)
-    kind = _kind_label(term.deliverable)
+    noun, plural, duty, side = _words(term.deliverable)
     if term.type == Term.Type.TIME:
         values = {
-            "team": receiver,
-            "kind": kind,
+            "team": provider if side == "provider" else receiver,
+            "role": _("provider") if side == "provider" else _("receiver"),
+            "duty": duty,
+            "kind": noun,
             "place": _place_label(term.deliverable, term.place),
             "hours": _hours(term.hours),
+            "calendar": receiver,
             "risk": term.at_risk_percent,
         }
         if term.place:
             sentence = _(
-                "%(team)s (receiver) deals with every %(kind)s delivered to %(place)s within "
-                "%(hours)s business hours of %(team)s's calendar"
+                "%(team)s (%(role)s) %(duty)s every %(kind)s delivered to %(place)s within "
+                "%(hours)s business hours of %(calendar)s's calendar"
             )
         else:
             sentence = _(
-                "%(team)s (receiver) deals with every %(kind)s within %(hours)s business hours "
-                "of %(team)s's calendar"
+                "%(team)s (%(role)s) %(duty)s every %(kind)s within %(hours)s business hours "
+                "of %(calendar)s's calendar"
             )
         sentence %= values
         if term.at_risk_percent:
@@ -172,7 +189,7 @@ def term_sentence(term: Term) -> str:
     if term.type == Term.Type.QUANTITY:
         values = {
             "team": provider,
-            "kind": kind,
+            "kind": plural,
             "min": term.minimum,
             "max": term.maximum,
             "per": _per(term.period),
@@ -190,7 +207,7 @@ def term_sentence(term: Term) -> str:
     ) % {
         "target": _hours(term.target_percent),
         "each": _each(term.period),
-        "kind": kind,
+        "kind": plural,
         "criterion": criterion_text(term.deliverable, term.criterion or {}),
         "sample": term.min_sample or 1,
     }

@@ -126,9 +126,11 @@ class History:
         )
         fallback = self.members["sales"][0]
         for index, deal in enumerate(deals):
+            won_at = deal.won_at
+            assert won_at is not None  # filtered above
             actor = deal.owner if deal.owner is not None and deal.owner.is_active else fallback
             missing = index == 1 or rng.random() < 0.06 * (
-                1.2 - on_time_share(deal.won_at, self.start, self.now)
+                1.2 - on_time_share(won_at, self.start, self.now)
             )
             texts = {name: rng.choice(options) for name, options in HANDOVER_TEXTS.items()}
             if missing:  # a draft nobody finished: the risks and next steps are missing
@@ -138,7 +140,7 @@ class History:
             if missing:
                 t.handovers_missing += 1
                 continue
-            done, late = self._delay(cs, deal.won_at, hours, index)
+            done, late = self._delay(cs, won_at, hours, index)
             if done >= self.now:
                 continue  # still being written
             handover.handover_complete(actor=actor, deal=deal, at=done)
@@ -160,9 +162,10 @@ class History:
             responded_at__gte=self.start,
         ).order_by("responded_at", "pk")
         for index, handoff in enumerate(rejected):
-            if index > 0 and rng.random() < 0.04:
+            rejected_at = handoff.responded_at
+            if rejected_at is None or (index > 0 and rng.random() < 0.04):
                 continue  # forgotten: stays unanswered (a breach)
-            done, late = self._delay(marketing, handoff.responded_at, hours, index)
+            done, late = self._delay(marketing, rejected_at, hours, index)
             if done >= self.now:
                 continue
             handoff_answer_rejection(

@@ -98,6 +98,10 @@ def register_kinds() -> None:
         DeliverableKind(
             key=REQUEST,
             label=_("Request made by hand"),
+            noun=_("request"),
+            noun_plural=_("requests"),
+            duty=_("delivers"),
+            acting_side="provider",
             description=_(
                 "Something one team asks of another, e.g. a case study by a date; done "
                 "when the asked team marks it delivered."

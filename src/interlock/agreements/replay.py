@@ -81,7 +81,9 @@ class _Ladder:
 
 def _canonical(text: str) -> bool:
     """Is ``text`` what Django writes for a naive UTC time ("YYYY-MM-DD HH:MM:SS[.ffffff]")?"""
-    return (len(text) == 19 or len(text) == 26) and text[10] == " "
+    if len(text) == 19:
+        return text[10] == " "
+    return len(text) == 26 and text[10] == " " and not text.endswith(".000000")
 
 
 def _events(types: list[str]) -> Iterator[_Event]:
@@ -92,11 +94,13 @@ def _events(types: list[str]) -> Iterator[_Event]:
     """
     table = connection.ops.quote_name(Event._meta.db_table)
     marks = ", ".join(["%s"] * len(types))
+    sqlite = connection.vendor == "sqlite"
+    # SQLite: the time as plain text (a bare column would go through Django's slow converter)
+    occurred_at = "CAST(occurred_at AS TEXT)" if sqlite else "occurred_at"
     sql = (
-        "SELECT id, type, subject_type, subject_id, occurred_at, payload, actor_id "  # noqa: S608
+        f"SELECT id, type, subject_type, subject_id, {occurred_at}, payload, actor_id "  # noqa: S608
         f"FROM {table} WHERE type IN ({marks}) ORDER BY id"
     )
-    sqlite = connection.vendor == "sqlite"
     loads = json.loads
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, types)

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.text import capfirst
 
 from interlock.agreements import rollups
 from interlock.agreements.models import (
@@ -179,7 +180,7 @@ def term_label(term: Term) -> str:
         kind = str(deliverables.get(term.deliverable).label)
     except LookupError:
         kind = term.deliverable
-    return f"{term.get_type_display()} · {kind}"
+    return f"{capfirst(term.get_type_display())} · {kind}"
 
 
 def version_shown(agreement: Agreement) -> AgreementVersion | None:

@@ -90,24 +90,44 @@ def bar_chart(
     stacked: bool = False,
     horizontal: bool = False,
     value_suffix: str = "",
+    y_range: tuple[float, float] | None = None,
 ) -> SafeString:
-    """Bars per label, one colour per series (stacked if asked)."""
+    """Bars per label, one colour per series (stacked if asked).
+
+    Counts below ten get whole-number axis labels (pygal would print 0.2 steps
+    rounded to "0 0 1 1"); ``y_range`` fixes the axis (e.g. 0–100 %).
+    """
     kind = {
         (False, False): pygal.Bar,
         (True, False): pygal.StackedBar,
         (False, True): pygal.HorizontalBar,
         (True, True): pygal.HorizontalStackedBar,
     }[(stacked, horizontal)]
-    chart = kind(**_common(value_formatter=lambda v: f"{v:,.0f}{value_suffix}"))
+    extra: dict[str, object] = {"range": y_range} if y_range else {}
+    if y_range is None:
+        columns = [[v or 0 for v in vs] for vs in series.values()]
+        heights = [sum(c) for c in zip(*columns, strict=False)] if stacked else []
+        top = max(heights or [v for c in columns for v in c] or [0])
+        if 0 < top < 10:
+            extra["y_labels"] = list(range(0, int(top) + 2))
+    chart = kind(**_common(value_formatter=lambda v: f"{v:,.0f}{value_suffix}", **extra))
     _config(chart, title, labels)
     return _render(chart, series)
 
 
 def line_chart(
-    title: str, labels: Sequence[str], series: Series, *, value_suffix: str = ""
+    title: str,
+    labels: Sequence[str],
+    series: Series,
+    *,
+    value_suffix: str = "",
+    y_range: tuple[float, float] | None = None,
 ) -> SafeString:
-    """Lines over time (labels are the periods)."""
-    chart = pygal.Line(**_common(value_formatter=lambda v: f"{v:,.1f}{value_suffix}", dots_size=3))
+    """Lines over time (labels are the periods); ``y_range`` fixes the axis (e.g. 0–100 %)."""
+    extra: dict[str, object] = {"range": y_range} if y_range else {}
+    chart = pygal.Line(
+        **_common(value_formatter=lambda v: f"{v:,.1f}{value_suffix}", dots_size=3, **extra)
+    )
     _config(chart, title, labels)
     return _render(chart, series)
 

@@ -103,6 +103,14 @@ class DeliverableKind:
     # choices for a term's "delivered where" field: [(place, label)]
     places: Callable[[], list[tuple[str, str]]] = lambda: []
     place_label: Callable[[str], str] = lambda place: place
+    # How contract sentences speak of it: "Sales {duty} every {noun} … within 8
+    # business hours"; "Marketing delivers at least 40 {noun_plural} per month".
+    noun: str | Promise = ""
+    noun_plural: str | Promise = ""
+    duty: str | Promise = ""
+    # Which side must act under a time term: the receiver (answers a lead, a
+    # complaint) or the provider (completes the handover, delivers a request).
+    acting_side: Literal["receiver", "provider"] = "receiver"
     # Which team function usually provides / receives (for templates and forms).
     provider_function: str = ""
     receiver_function: str = ""

@@ -137,6 +137,9 @@ def register_kinds() -> None:
         DeliverableKind(
             key=FIRST_RESPONSE,
             label=_("Complaint answered for the first time"),
+            noun=_("complaint"),
+            noun_plural=_("complaints"),
+            duty=_("gives a first response to"),
             description=_(
                 "A complaint; done with the first response to the customer (or when it "
                 "is resolved)."
@@ -149,6 +152,9 @@ def register_kinds() -> None:
         DeliverableKind(
             key=RESOLUTION,
             label=_("Complaint resolved"),
+            noun=_("complaint"),
+            noun_plural=_("complaints"),
+            duty=_("resolves"),
             description=_("A complaint; done when it is resolved."),
             fulfilled_by=frozenset({"complaint.resolved"}),
             **common,

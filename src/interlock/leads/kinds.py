@@ -313,6 +313,9 @@ def register_kinds() -> None:
         DeliverableKind(
             key=HANDOFF,
             label=_("MQL handed to a sales queue"),
+            noun=_("MQL"),
+            noun_plural=_("MQLs"),
+            duty=_("accepts or rejects"),
             description=_(
                 "A marketing-qualified lead handed to a sales queue; answered when the "
                 "queue accepts or rejects it."
@@ -350,6 +353,9 @@ def register_kinds() -> None:
         DeliverableKind(
             key=REJECTION,
             label=_("Rejected lead back to marketing"),
+            noun=_("rejected lead"),
+            noun_plural=_("rejected leads"),
+            duty=_("answers"),
             description=_(
                 "A lead a sales queue rejected; answered when marketing acknowledges "
                 "the rejection or disputes it."

@@ -130,6 +130,9 @@ def register_sql_kind() -> None:
         DeliverableKind(
             key=SQL,
             label=_("SQL turned into an opportunity"),
+            noun=_("SQL"),
+            noun_plural=_("SQLs"),
+            duty=_("turns into an opportunity (or closes)"),
             description=_(
                 "A sales-qualified lead; done when it becomes an opportunity (or leaves "
                 "SQL as recycled or disqualified)."

@@ -314,7 +314,14 @@ def deal_create(
             subject=deal,
             actor=actor,
             occurred_at=moment,
-            payload=_deal_payload(deal, stage=stage.name, stage_id=stage.pk),
+            payload=_deal_payload(
+                deal,
+                stage=stage.name,
+                stage_id=stage.pk,
+                # An opportunity at an existing customer is an upsell signal
+                # (agreements measure how fast sales takes it up).
+                existing_customer=deal.account.lifecycle == Account.Lifecycle.CUSTOMER,
+            ),
         )
     return deal
 
