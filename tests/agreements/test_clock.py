@@ -125,3 +125,74 @@ def test_fulfil_by_default_and_reassign_helpers(people: Any) -> None:
     ob.refresh_from_db()
     assert ob.status == "fulfilled" and ob.fulfilled_by_default
     assert Event.objects.filter(type__in=sorted(engine.LADDER_TYPES)).count() == 2
+
+
+@pytest.mark.parametrize("key", ["lead:1", 'quote"d', "back\\slash", "ümlaut", "tab\there", "\x7f"])
+def test_event_payload_text_is_json_dumps(key: str) -> None:
+    import json
+
+    row = {
+        "id": 7,
+        "agreement_id": 3,
+        "term_id": 9,
+        "deliverable__kind": "lead.handoff",
+        "deliverable__key": key,
+        "assignee_id": None,
+    }
+    due = "2026-03-04T11:59:00.000123+00:00"
+    expected = {
+        "obligation_id": 7,
+        "agreement_id": 3,
+        "term_id": 9,
+        "kind": "lead.handoff",
+        "key": key,
+        "assignee_id": None,
+        "due_at": due,
+    }
+    assert clock.payload_text(row, due) == json.dumps(expected)
+    assert clock.payload_text({**row, "assignee_id": 12}, due) == json.dumps(
+        {**expected, "assignee_id": 12}
+    )
+
+
+def test_stored_times_are_written_back_as_django_writes_them() -> None:
+    from datetime import UTC
+
+    from django.db import connection
+
+    at = datetime(2026, 3, 4, 11, 59, 0, 123, tzinfo=UTC)
+    stored_text = "2026-03-04 11:59:00.000123"  # as SQLite keeps it; PostgreSQL gives datetimes
+    for value in (stored_text, at) if connection.vendor == "sqlite" else (at,):
+        row = {"due_at": at, "_db": (None, None, None, value)}
+        stored, iso = clock._stored(row, "due_at", clock._adapter())
+        assert iso == at.isoformat()
+        assert stored == connection.ops.adapt_datetimefield_value(at)
+    assert not clock._canonical("2026-03-04 11:59:00.000000")
+    assert not clock._canonical("2026-03-04T11:59:00")
+
+
+def test_micro_clock_agrees_with_deadline_and_between(people: Any) -> None:
+    from decimal import Decimal
+
+    from interlock.agreements import scheduling
+
+    spec = scheduling.spec_for_team(people.sales.pk)
+    assert spec is not None
+    for hours, percent in ((Decimal(8), 75), (Decimal("0.01"), 33), (Decimal(40), None)):
+        micro = scheduling.MicroClock.for_term(spec, hours, percent)
+        assert micro is not None
+        for i in range(200):
+            start = THU + timedelta(hours=7 * i, minutes=13 * i, microseconds=31 * i)
+            when = scheduling.deadline(spec, start=start, hours=hours, at_risk_percent=percent)
+            got = micro.deadline(scheduling.micros(start))
+            assert got is not None
+            due, risk = got
+            assert scheduling.from_micros(due) == when.due_at
+            assert (risk and scheduling.from_micros(risk)) == when.at_risk_at
+            end = start + timedelta(hours=i, seconds=i)
+            spent = scheduling.between(spec, start, end)
+            assert micro.between(scheduling.micros(start), scheduling.micros(end)) == (
+                spent // timedelta(microseconds=1)
+            )
+    assert scheduling.MicroClock.for_term(spec, Decimal(0), 75) is None
+    assert scheduling.MicroClock.for_term(None, Decimal(8), 75) is None

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from interlock.agreements import clock, engine, rebuild
+from interlock.agreements import clock, engine, projection, rebuild
 from interlock.agreements.models import (
     BreachDispute,
     Deliverable,
@@ -171,12 +171,14 @@ def test_fast_rows_equal_the_general_rows(people: Any, monkeypatch: pytest.Monke
     _many(people)
     live_rows = snapshot()
     made: list[Any] = []
-    row = rebuild._Fast.row
-    monkeypatch.setattr(rebuild._Fast, "row", lambda *a, **k: made.append(row(*a, **k)) or made[-1])
+    row = projection.ClosedRows.row
+    monkeypatch.setattr(
+        projection.ClosedRows, "row", lambda *a, **k: made.append(row(*a, **k)) or made[-1]
+    )
     counts = rebuild.rebuild(now=NOW)
     fast = snapshot()
     assert len([r for r in made if r is not None]) >= 40  # the fast path did the closed ones
-    monkeypatch.setattr(rebuild._Fast, "row", lambda *args, **kwargs: None)
+    monkeypatch.setattr(projection.ClosedRows, "row", lambda *args, **kwargs: None)
     assert rebuild.rebuild(now=NOW) == counts
     assert snapshot() == fast
     # and both equal live handling for the closed ones (open ones get clock states for NOW)

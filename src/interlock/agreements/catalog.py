@@ -130,7 +130,7 @@ TEMPLATES: tuple[Template, ...] = (
         title=gettext_lazy("MQL handoff"),
         description=gettext_lazy(
             "Marketing hands qualified leads to sales; sales accepts or rejects each within "
-            "8 business hours. At least 40 MQLs a month, 60 % of them accepted."
+            "8 business hours. At least 40 MQLs a month, 60 percent of them accepted."
         ),
         provider_function="marketing",
         receiver_function="sales",
@@ -159,7 +159,7 @@ TEMPLATES: tuple[Template, ...] = (
         title=gettext_lazy("Won-deal handover"),
         description=gettext_lazy(
             "Each won deal is handed to customer success within 1 business day, with the "
-            "handover form complete in 90 % of the cases."
+            "handover form complete in 90 percent of the cases."
         ),
         provider_function="sales",
         receiver_function="customer_success",

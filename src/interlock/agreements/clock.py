@@ -1,7 +1,7 @@
 """The agreements clock: at risk, breach and the escalation ladder, once a minute.
 
 ``tick(now=...)`` reads only obligations whose ``check_at`` has come (one
-indexed query per chunk), moves them on in bulk, records
+indexed raw query per chunk, times parsed once), moves them on in bulk, records
 ``obligation.at_risk`` / ``obligation.breached`` events set-based and runs
 the ladder steps that came due, each once per (obligation, step). A breach
 happens at the due time, not when the clock notices: after a day without a
@@ -251,7 +251,7 @@ def _canonical(value: Any) -> bool:
 def _stored(row: dict[str, Any], key: str, adapt: Any) -> tuple[Any, str]:
     """(column value to write, ISO text) of the time ``key`` of a due row, converted once."""
     raw = row.get("_db")
-    value = raw[_FIELDS.index(key)] if raw is not None else None
+    value: Any = raw[_FIELDS.index(key)] if raw is not None else None
     if _canonical(value):
         return value, f"{value[:10]}T{value[11:]}+00:00"
     return adapt(row[key]), row[key].isoformat()

@@ -106,7 +106,6 @@ class AgreementSeeder:
     def _sign(self, version: AgreementVersion, key: str, at: datetime) -> None:
         from interlock.agreements import services_signing as signing
 
-        agreement = version.agreement
         provider, receiver = self._sides(key)
         signing.version_propose(actor=self.leads[provider], version=version, at=at)
         later = at + timedelta(days=self.rng.randint(1, 3), hours=self.rng.randint(1, 5))
@@ -114,7 +113,6 @@ class AgreementSeeder:
         last = later + timedelta(days=self.rng.randint(1, 4), hours=self.rng.randint(1, 5))
         signing.version_sign(actor=self.leads[receiver], version=version, side="receiver", at=last)
         self.versions += 1
-        assert agreement.pk
 
     def _sides(self, key: str) -> tuple[str, str]:
         for template, provider, receiver in PLAN:
@@ -230,7 +228,8 @@ class AgreementSeeder:
         opened = settled = 0
         for index, obligation in enumerate(chosen):
             function = receivers.get(obligation.agreement.receiver_team_id, "sales")
-            raised_at = obligation.breached_at + timedelta(days=rng.randint(1, 6))
+            noticed = max(obligation.breached_at, obligation.fulfilled_at or self.start)
+            raised_at = noticed + timedelta(days=rng.randint(1, 6), hours=rng.randint(1, 5))
             raiser = rng.choice(self.members[function][1:] or self.members[function])
             dispute = disputes.breach_dispute_raise(
                 actor=raiser,
@@ -256,13 +255,13 @@ class AgreementSeeder:
                     if decision == BreachDispute.Status.WAIVED
                     else BreachDispute.Status.WAIVED
                 )
-            for lead, choice, moment in ((receiver, decision, at), (provider, other, at)):
+            for lead, choice in ((receiver, decision), (provider, other)):
                 disputes.breach_dispute_decide(
                     actor=lead,
                     dispute=dispute,
                     decision=choice,
                     note=DECISION_NOTES[choice],
-                    at=min(moment, self.now - timedelta(minutes=30)),
+                    at=min(at, self.now - timedelta(minutes=30)),
                 )
                 at += timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 6))
             settled += not left_open

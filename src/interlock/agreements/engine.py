@@ -4,8 +4,8 @@
 delivering event of an instance defines it, the earliest fulfilling event
 fulfils it, a cancelling event cancels it unless it is fulfilled, and every
 time term in force when it was delivered opens one obligation. Handling the
-same events again, or in another order, gives the same rows; ``rebuild.py``
-replays the log through the same projection (``projection.py``).
+same events again, or in another order, gives the same rows; ``replay.py`` (called by
+``rebuild.py``) replays the log through the same projection (``projection.py``).
 """
 
 from __future__ import annotations

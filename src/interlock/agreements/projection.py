@@ -1,7 +1,7 @@
 """What an obligation looks like, as a pure function of its deliverable and term.
 
-Shared by the live subscriber (``engine.py``) and the replay (``rebuild.py``)
-so both write the same rows. Nothing here writes to the database.
+Shared by the live subscriber (``engine.py``) and the replay (``replay.py``,
+``rebuild.py``) so both write the same rows. Nothing here writes to the database.
 """
 
 from __future__ import annotations
@@ -160,3 +160,70 @@ def closing_fields(deliverable: Any, due_at: datetime, spec: CalendarSpec | None
 SCHEDULE_KEYS = ("opened_at", "at_risk_at", "due_at", "problem")
 DELIVERY_KEYS = ("team_id", "routed_to_id", "assignee_id")
 CLOSING_KEYS = ("status", "fulfilled_at", "breached_at", "business_seconds", "check_at")
+
+
+class ClosedRows:
+    """The obligation row of a fulfilled or cancelled deliverable, in integer microseconds.
+
+    Gives exactly the row :func:`replay.general_row` gives (a test holds them
+    side by side); None when the calendar index cannot answer.
+    """
+
+    def __init__(self, ctx: Any, from_micros: Callable[[int], Any]) -> None:
+        self.ctx = ctx
+        self.from_micros = from_micros
+        self.micros = scheduling.micros
+
+    def row(
+        self,
+        o_id: int,
+        d_id: int,
+        d: Any,
+        term: TermInfo,
+        name: tuple[str, str, int],
+        micro: scheduling.MicroClock,
+        delivered: Any,
+        fulfilled: Any,
+    ) -> tuple[Any, ...] | None:
+        ctx = self.ctx
+        start = self.micros(d.delivered_at)  # type: ignore[arg-type]
+        when = micro.deadline(start)
+        if when is None:
+            return None
+        due, risk = when
+        breached = spent = None
+        if d.fulfilled_at is not None:
+            end = self.micros(d.fulfilled_at)
+            status = Obligation.Status.LATE if end > due else Obligation.Status.FULFILLED
+            if end > due:
+                breached = self.from_micros(due)
+            spent = int(micro.between(start, end) / 1_000_000) if end > start else 0
+        else:
+            status, fulfilled = Obligation.Status.CANCELLED, None
+        routed = d.assignee_id
+        if name in ctx.ladder.assignees:
+            assignee = ctx.ladder.assignees[name]
+        else:
+            assignee = ctx.resolve(routed, d.delivered_at)  # type: ignore[arg-type]
+        return (
+            o_id,
+            d_id,
+            term.id,
+            term.version_id,
+            term.agreement_id,
+            d.team_id or term.receiver_team_id,
+            assignee if assignee in ctx.users else None,
+            routed if routed in ctx.users else None,
+            delivered,
+            None if risk is None else self.from_micros(risk),
+            self.from_micros(due),
+            status,
+            fulfilled,
+            False,
+            breached,
+            spent,
+            None,
+            name in ctx.kept.waived,
+            "",
+            ctx.wall,
+        )

@@ -2,8 +2,11 @@
 
 The projection rows are deleted and the events of every registered kind are
 read once in id order; the same rules as the live subscriber (``engine``,
-through ``projection``) are applied in memory, and the rows are written
-set-based. What did things in the world survives: escalation runs are copied
+through ``projection``) are applied in memory (``replay.py``), and the rows
+are written set-based: COPY on PostgreSQL, ``executemany`` of plain tuples on
+SQLite with the tables' plain indexes dropped and built again afterwards.
+Closed obligations (the bulk of a long log) are computed in integer
+microseconds (``projection.ClosedRows``); the rest take the general path. What did things in the world survives: escalation runs are copied
 out and attached again by (kind, key, term), disputes find their breach
 again by the same stable name, waived breaches stay waived, and the ladder's
 "count as fulfilled" and "reassign" decisions are replayed from their events.
@@ -34,7 +37,15 @@ from interlock.agreements.models import (
     Obligation,
     PeriodResult,
 )
-from interlock.agreements.replay import Name, _Deliverable, _Ladder, memory_resolver, replay
+from interlock.agreements.replay import (
+    Context,
+    Name,
+    _Deliverable,
+    _Ladder,
+    general_row,
+    memory_resolver,
+    replay,
+)
 from interlock.org.models import Team, User
 
 log = logging.getLogger(__name__)
@@ -133,7 +144,7 @@ class _Writer:
     """Rows of one table, written in batches: COPY on PostgreSQL, executemany elsewhere."""
 
     def __init__(self, cursor: Any, model: Any, columns: list[str]) -> None:
-        self.cursor, self.rows, self.count = cursor, [], 0
+        self.cursor, self.count = cursor, 0
         names = ", ".join(connection.ops.quote_name(c) for c in columns)
         self.copy = f"COPY {_table(model)} ({names}) FROM STDIN"
         marks = ", ".join(["%s"] * len(columns))
@@ -231,20 +242,6 @@ def _micros_adapter() -> Callable[[int], Any]:
     return scheduling.from_micros
 
 
-@dataclass
-class _Context:
-    """What every obligation row of a rebuild reads besides its deliverable."""
-
-    ladder: _Ladder
-    kept: _Kept
-    ran: dict[Name, set[int]]
-    steps: dict[int, list[EscalationStep]]
-    resolve: Callable[[int | None, datetime], int | None]
-    users: set[int]
-    now: datetime
-    wall: Any
-
-
 def _write(
     cursor: Any,
     found: dict[tuple[str, str], _Deliverable],
@@ -271,7 +268,7 @@ def _write(
     for name, step_id, *_rest in kept.runs:
         ran.setdefault(name, set()).add(step_id)
     users = set(User.objects.values_list("pk", flat=True))
-    ctx = _Context(ladder, kept, ran, steps, memory_resolver(), users, now, adapt(timezone.now()))
+    ctx = Context(ladder, kept, ran, steps, memory_resolver(), users, now, adapt(timezone.now()))
 
     def ad(value: datetime | None) -> Any:
         return None if value is None else adapt(value)
@@ -279,7 +276,7 @@ def _write(
     new_ids: dict[Name, int] = {}
     d_out = _Writer(cursor, Deliverable, _D_COLS)
     o_out = _Writer(cursor, Obligation, _O_COLS)
-    fast = _Fast(ctx, _micros_adapter())
+    fast = projection.ClosedRows(ctx, _micros_adapter())
     for d in found.values():
         d_id = next_d
         next_d += 1
@@ -319,7 +316,7 @@ def _write(
             if micro is not None and closed and name not in ladder.defaults:
                 row = fast.row(next_o, d_id, d, term, name, micro, delivered, fulfilled)
             if row is None:
-                row = _general_row(next_o, d_id, d, term, name, ctx, ad)
+                row = general_row(next_o, d_id, d, term, name, ctx, ad)
             if name in wanted:
                 new_ids[name] = next_o
             o_out.add(row)
@@ -327,148 +324,6 @@ def _write(
     d_out.flush()
     o_out.flush()
     return new_ids, {"deliverables": d_out.count, "obligations": o_out.count}
-
-
-class _Fast:
-    """The obligation row of a fulfilled or cancelled deliverable, in integer microseconds.
-
-    Gives exactly the row :func:`_general_row` gives (a test holds them
-    side by side); None when the calendar index cannot answer.
-    """
-
-    def __init__(self, ctx: _Context, from_micros: Callable[[int], Any]) -> None:
-        self.ctx = ctx
-        self.from_micros = from_micros
-        self.micros = scheduling.micros
-
-    def row(
-        self,
-        o_id: int,
-        d_id: int,
-        d: _Deliverable,
-        term: projection.TermInfo,
-        name: Name,
-        micro: scheduling.MicroClock,
-        delivered: Any,
-        fulfilled: Any,
-    ) -> tuple[Any, ...] | None:
-        ctx = self.ctx
-        start = self.micros(d.delivered_at)  # type: ignore[arg-type]
-        when = micro.deadline(start)
-        if when is None:
-            return None
-        due, risk = when
-        breached = spent = None
-        if d.fulfilled_at is not None:
-            end = self.micros(d.fulfilled_at)
-            status = Obligation.Status.LATE if end > due else Obligation.Status.FULFILLED
-            if end > due:
-                breached = self.from_micros(due)
-            spent = int(micro.between(start, end) / 1_000_000) if end > start else 0
-        else:
-            status, fulfilled = Obligation.Status.CANCELLED, None
-        routed = d.assignee_id
-        if name in ctx.ladder.assignees:
-            assignee = ctx.ladder.assignees[name]
-        else:
-            assignee = ctx.resolve(routed, d.delivered_at)  # type: ignore[arg-type]
-        return (
-            o_id,
-            d_id,
-            term.id,
-            term.version_id,
-            term.agreement_id,
-            d.team_id or term.receiver_team_id,
-            assignee if assignee in ctx.users else None,
-            routed if routed in ctx.users else None,
-            delivered,
-            None if risk is None else self.from_micros(risk),
-            self.from_micros(due),
-            status,
-            fulfilled,
-            False,
-            breached,
-            spent,
-            None,
-            name in ctx.kept.waived,
-            "",
-            ctx.wall,
-        )
-
-
-def _general_row(
-    o_id: int,
-    d_id: int,
-    d: _Deliverable,
-    term: projection.TermInfo,
-    name: Name,
-    ctx: _Context,
-    ad: Callable[[datetime | None], Any],
-) -> tuple[Any, ...]:
-    f = _fields(d, term, name, ctx)
-    users = ctx.users
-    return (
-        o_id,
-        d_id,
-        f["term_id"],
-        f["version_id"],
-        f["agreement_id"],
-        f["team_id"],
-        f["assignee_id"] if f["assignee_id"] in users else None,
-        f["routed_to_id"] if f["routed_to_id"] in users else None,
-        ad(f["opened_at"]),
-        ad(f["at_risk_at"]),
-        ad(f["due_at"]),
-        f["status"],
-        ad(f["fulfilled_at"]),
-        f["fulfilled_by_default"],
-        ad(f["breached_at"]),
-        f["business_seconds"],
-        ad(f["check_at"]),
-        f["waived"],
-        f["problem"],
-        ctx.wall,
-    )
-
-
-def _fields(
-    d: _Deliverable, term: projection.TermInfo, name: Name, ctx: _Context
-) -> dict[str, Any]:
-    ladder = ctx.ladder
-    f = projection.obligation_fields(
-        d, term, scheduling.spec_for_team(term.receiver_team_id), ctx.resolve
-    )
-    f.update(fulfilled_by_default=False, waived=name in ctx.kept.waived)
-    if name in ladder.assignees:
-        f["assignee_id"] = ladder.assignees[name]
-    default_at = ladder.defaults.get(name)
-    if default_at is not None and _open_at(d, default_at):
-        f.update(
-            status=Obligation.Status.FULFILLED,
-            fulfilled_by_default=True,
-            fulfilled_at=default_at,
-            breached_at=f["due_at"] if f["due_at"] <= default_at else None,
-            business_seconds=None,
-            check_at=None,
-        )
-    elif f["status"] == Obligation.Status.OPEN:
-        row = {**f, "agreement__receiver_team_id": term.receiver_team_id}
-        status, check_at, to_run = clock.plan(
-            row, ctx.steps[term.version_id], ctx.ran.get(name, set()), ctx.now
-        )
-        moments = [m for m in [check_at, *(due for due, _o, _s in to_run)] if m is not None]
-        f["status"] = status
-        f["check_at"] = min(moments) if moments else None
-        if status == Obligation.Status.BREACHED:
-            f["breached_at"] = f["due_at"]
-    return f
-
-
-def _open_at(d: _Deliverable, at: datetime) -> bool:
-    """Was the deliverable still open when the ladder counted it as fulfilled?"""
-    if d.fulfilled_at is not None:
-        return d.fulfilled_at > at
-    return d.cancelled_at is None or d.cancelled_at > at
 
 
 def _reattach(kept: _Kept, new_ids: dict[Name, int]) -> None:

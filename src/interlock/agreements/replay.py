@@ -18,7 +18,8 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from interlock.agreements import engine
+from interlock.agreements import clock, engine, projection, scheduling
+from interlock.agreements.models import EscalationStep, Obligation
 from interlock.core import deliverables
 from interlock.core.models import Event
 from interlock.org.models import Absence, User
@@ -228,3 +229,93 @@ def memory_resolver() -> Callable[[int | None, datetime], int | None]:
         return current
 
     return resolve
+
+
+# ------------------------------------------------- obligation rows (general)
+
+
+@dataclass
+class Context:
+    """What every obligation row of a rebuild reads besides its deliverable."""
+
+    ladder: _Ladder
+    kept: Any  # rebuild._Kept: runs, agenda and waived names kept across it
+    ran: dict[Name, set[int]]
+    steps: dict[int, list[EscalationStep]]
+    resolve: Callable[[int | None, datetime], int | None]
+    users: set[int]
+    now: datetime
+    wall: Any
+
+
+def general_row(
+    o_id: int,
+    d_id: int,
+    d: _Deliverable,
+    term: projection.TermInfo,
+    name: Name,
+    ctx: Context,
+    ad: Callable[[datetime | None], Any],
+) -> tuple[Any, ...]:
+    f = _fields(d, term, name, ctx)
+    users = ctx.users
+    return (
+        o_id,
+        d_id,
+        f["term_id"],
+        f["version_id"],
+        f["agreement_id"],
+        f["team_id"],
+        f["assignee_id"] if f["assignee_id"] in users else None,
+        f["routed_to_id"] if f["routed_to_id"] in users else None,
+        ad(f["opened_at"]),
+        ad(f["at_risk_at"]),
+        ad(f["due_at"]),
+        f["status"],
+        ad(f["fulfilled_at"]),
+        f["fulfilled_by_default"],
+        ad(f["breached_at"]),
+        f["business_seconds"],
+        ad(f["check_at"]),
+        f["waived"],
+        f["problem"],
+        ctx.wall,
+    )
+
+
+def _fields(d: _Deliverable, term: projection.TermInfo, name: Name, ctx: Context) -> dict[str, Any]:
+    ladder = ctx.ladder
+    f = projection.obligation_fields(
+        d, term, scheduling.spec_for_team(term.receiver_team_id), ctx.resolve
+    )
+    f.update(fulfilled_by_default=False, waived=name in ctx.kept.waived)
+    if name in ladder.assignees:
+        f["assignee_id"] = ladder.assignees[name]
+    default_at = ladder.defaults.get(name)
+    if default_at is not None and _open_at(d, default_at):
+        f.update(
+            status=Obligation.Status.FULFILLED,
+            fulfilled_by_default=True,
+            fulfilled_at=default_at,
+            breached_at=f["due_at"] if f["due_at"] <= default_at else None,
+            business_seconds=None,
+            check_at=None,
+        )
+    elif f["status"] == Obligation.Status.OPEN:
+        row = {**f, "agreement__receiver_team_id": term.receiver_team_id}
+        status, check_at, to_run = clock.plan(
+            row, ctx.steps[term.version_id], ctx.ran.get(name, set()), ctx.now
+        )
+        moments = [m for m in [check_at, *(due for due, _o, _s in to_run)] if m is not None]
+        f["status"] = status
+        f["check_at"] = min(moments) if moments else None
+        if status == Obligation.Status.BREACHED:
+            f["breached_at"] = f["due_at"]
+    return f
+
+
+def _open_at(d: _Deliverable, at: datetime) -> bool:
+    """Was the deliverable still open when the ladder counted it as fulfilled?"""
+    if d.fulfilled_at is not None:
+        return d.fulfilled_at > at
+    return d.cancelled_at is None or d.cancelled_at > at
