@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from bench.child import log
-from bench.common import median, ratio
+from bench.common import alternate, ratio
 
 KIND = "bench.handoff"
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -172,21 +172,16 @@ def run(*, quick: bool, runs: int) -> list[dict[str, Any]]:
     data = seed(quick)
     register_kind(data["team"])
     runs = runs if quick else min(runs, 2)
-    timings: dict[str, list[float]] = {"project": [], "baseline": []}
     counts: dict[str, int] = {}
     pairs = data["events"] // 2
-    for kind in (["project", "baseline", "baseline", "project"] * runs)[: 2 * runs]:
-        scheduling.clear_cache()
-        started = time.perf_counter()
-        if kind == "project":
-            counts = rebuild.rebuild(now=NOW)
-            assert counts["obligations"] == pairs, counts
-        else:
-            _baseline(pairs)
-        elapsed = time.perf_counter() - started
-        timings[kind].append(round(elapsed, 3))
-        log(f"{kind}: {elapsed:.2f} s")
-    project, baseline = median(timings["project"]), median(timings["baseline"])
+
+    def project() -> None:
+        counts.update(rebuild.rebuild(now=NOW))
+        assert counts["obligations"] == pairs, counts
+
+    project_s, baseline_s, timings = alternate(
+        runs, project, lambda: _baseline(pairs), before=scheduling.clear_cache, log=log
+    )
     return [
         {
             "benchmark": "agreements_replay",
@@ -196,9 +191,9 @@ def run(*, quick: bool, runs: int) -> list[dict[str, Any]]:
             ),
             "metric": f"{data['events']:,} events",
             "unit": "s (median)",
-            "project": project,
-            "baseline": baseline,
-            "ratio": ratio(project, baseline),
+            "project": project_s,
+            "baseline": baseline_s,
+            "ratio": ratio(project_s, baseline_s),
             "runs": timings,
             "rows": data["events"],
             "counts": counts,

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from bench.child import log
-from bench.common import median, ratio
+from bench.common import alternate, ratio
 
 AGREEMENTS = 100
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
@@ -178,20 +178,15 @@ def run(*, quick: bool, runs: int) -> list[dict[str, Any]]:
 
     data = seed(quick)
     due = data["due"]
-    timings: dict[str, list[float]] = {"project": [], "baseline": []}
     counts: dict[str, int] = {}
-    for kind in (["project", "baseline", "baseline", "project"] * runs)[: 2 * runs]:
-        _reset(due)
-        started = time.perf_counter()
-        if kind == "project":
-            counts = clock.tick(now=NOW)
-            assert counts["breached"] == due, counts
-        else:
-            _baseline(due)
-        elapsed = time.perf_counter() - started
-        timings[kind].append(round(elapsed, 3))
-        log(f"{kind}: {elapsed:.3f} s")
-    project, baseline = median(timings["project"]), median(timings["baseline"])
+
+    def project() -> None:
+        counts.update(clock.tick(now=NOW))
+        assert counts["breached"] == due, counts
+
+    project_s, baseline_s, timings = alternate(
+        runs, project, lambda: _baseline(due), before=lambda: _reset(due), log=log
+    )
     return [
         {
             "benchmark": "agreements_tick",
@@ -201,9 +196,9 @@ def run(*, quick: bool, runs: int) -> list[dict[str, Any]]:
             ),
             "metric": f"{due:,} due of {data['obligations']:,}",
             "unit": "s (median)",
-            "project": project,
-            "baseline": baseline,
-            "ratio": ratio(project, baseline),
+            "project": project_s,
+            "baseline": baseline_s,
+            "ratio": ratio(project_s, baseline_s),
             "runs": timings,
             "rows": data["obligations"],
             "counts": counts,

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,32 @@ def admin() -> Any:
 
 def median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
+
+
+def alternate(
+    runs: int,
+    project: Callable[[], Any],
+    baseline: Callable[[], Any],
+    *,
+    before: Callable[[], Any] | None = None,
+    log: Callable[[str], None] = print,
+) -> tuple[float | None, float | None, dict[str, list[float]]]:
+    """Time ``project`` and ``baseline`` ``runs`` times each, interleaved (P B B P …).
+
+    Interleaving spreads a noisy neighbour over both sides. ``before`` runs
+    untimed before every timed call (resetting state). Returns the medians and
+    every timing in seconds.
+    """
+    timings: dict[str, list[float]] = {"project": [], "baseline": []}
+    for side in (["project", "baseline", "baseline", "project"] * runs)[: 2 * runs]:
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        (project if side == "project" else baseline)()
+        elapsed = time.perf_counter() - started
+        timings[side].append(round(elapsed, 3))
+        log(f"{side}: {elapsed:.3f} s")
+    return median(timings["project"]), median(timings["baseline"]), timings
 
 
 def ratio(
