@@ -143,14 +143,19 @@ def http_get(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]
         conn.close()
 
 
-def start_server(port: int, data_dir: Path, *, workers: int = 2) -> subprocess.Popen[bytes]:
-    """``interlock serve`` (gunicorn, gthread) as a subprocess; waits for /healthz."""
+def start_server(
+    port: int, data_dir: Path, *, workers: int = 2, worker: bool = False
+) -> subprocess.Popen[bytes]:
+    """``interlock serve`` (gunicorn, gthread) as a subprocess; waits for /healthz.
+
+    ``worker``: the background worker runs beside it, as with ``make run``.
+    """
     cmd = [
         sys.executable,
         "-m",
         "interlock.cli",
         "serve",
-        "--no-worker",
+        *([] if worker else ["--no-worker"]),
         "--quiet",
         "--bind",
         f"127.0.0.1:{port}",

@@ -21,6 +21,7 @@ table. Targets: throughput ≥ 30 % of the baseline's, p99 ≤ 50 ms.
 from __future__ import annotations
 
 import os
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,9 +50,10 @@ request = function()
   local body = string.format(
     '{"email":"%(prefix)s-%%d-%%d@mail%%d.example","first_name":"Lea","last_name":"Lead %%d",' ..
     '"company":"Firma %%d","domain":"firma%%d.example","country":"DE",' ..
-    '"title":"Head of Purchasing","utm_campaign":"bench","utm_source":"wrk",' ..
+    '"title":"%%s","utm_campaign":"bench","utm_source":"wrk",' ..
     '"consent_text":"Ich willige ein."}',
-    tid, counter, n, counter, n, n)
+    tid, counter, n, counter, n, n,
+    (counter %% 20 == 0) and "Head of Purchasing" or "Sachbearbeitung Einkauf")
   return wrk.format("POST", "%(path)s", nil, body)
 end
 done = function(summary, latency, requests)
@@ -128,6 +130,32 @@ def _setup(actor: Any) -> None:
     Campaign.objects.create(
         name="Bench", type="webinar", starts_on=date(2026, 1, 1), utm_campaign="bench"
     )
+    # One lead in 20 ("Head of Purchasing", fit B) meets the MQL rule at once
+    # and is handed off through routing; the others are scored and wait.
+    from interlock.leads.services_scoring import scoring_settings_update
+
+    scoring_settings_update(actor=actor, mql_min_grade="B", mql_min_engagement=20)
+
+
+def _pending() -> int:
+    from interlock.leads.models import Capture
+
+    count: int = Capture.objects.filter(status=Capture.Status.PENDING).count()
+    connection.close()
+    return count
+
+
+def wait_drained(limit: float = 600.0) -> tuple[float, int]:
+    """Seconds until the worker has processed every stored capture; the backlog at the start."""
+    started = time.perf_counter()
+    backlog = _pending()
+    left = backlog
+    while left and time.perf_counter() - started < limit:
+        time.sleep(0.1)
+        left = _pending()
+    if left:
+        raise RuntimeError(f"{left} captures still pending after {limit:.0f} s")
+    return time.perf_counter() - started, backlog
 
 
 def run(*, quick: bool, runs: int) -> list[dict[str, Any]]:
@@ -156,30 +184,47 @@ def run(*, quick: bool, runs: int) -> list[dict[str, Any]]:
     # One token sends every request: lift the per-token API rate limit.
     os.environ["INTERLOCK_API_RATE_LIMIT"] = str(10**9)
     port = free_port()
-    server = start_server(port, data_dir)
+    server = start_server(port, data_dir, worker=True)
     headers = {"project": {"Authorization": f"Bearer {raw}"}, "baseline": {}}
     paths = {"project": API_PATH, "baseline": BASELINE_PATH}
     rounds: dict[str, list[dict[str, Any]]] = {"project": [], "baseline": []}
     try:
         for kind in ("project", "baseline"):  # warm up: imports, connections, caches
             post_load(port, paths[kind], headers[kind], prefix=f"warm-{kind}", seconds=3)
+        wait_drained()
         order = (["project", "baseline", "baseline", "project"] * runs)[: 2 * runs]
         for number, kind in enumerate(order):
             result = post_load(
                 port, paths[kind], headers[kind], prefix=f"r{number}-{kind}", seconds=seconds
             )
+            if kind == "project":
+                # Processed means processed: the round ends when the worker has
+                # taken every capture (the baseline round then runs alone).
+                drain_s, backlog = wait_drained()
+                seconds_run = result["requests"] / result["rps"] if result["rps"] else seconds
+                result["drain_s"] = round(drain_s, 2)
+                result["backlog"] = backlog
+                result["processed_rps"] = round(result["requests"] / (seconds_run + drain_s), 1)
             rounds[kind].append(result)
             log(
                 f"lead_capture {kind}: {result['requests']} requests, {result['errors']} errors, "
                 f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
                 f"{result['rps']:.0f} req/s"
+                + (
+                    f"; backlog {result['backlog']} processed {result['drain_s']:.1f} s later, "
+                    f"{result['processed_rps']:.0f} captures/s end to end"
+                    if kind == "project"
+                    else ""
+                )
             )
     finally:
         stop_server(server)
 
-    from interlock.leads.models import Assignment, Capture
+    from interlock.leads.models import Assignment, Capture, Handoff
 
     captured = Capture.objects.count()
+    failed = Capture.objects.filter(status=Capture.Status.FAILED).count()
+    handoffs = Handoff.objects.count()
     made = Contact.objects.count() - start_contacts
     routed = Assignment.objects.count()
     common = {
@@ -189,6 +234,8 @@ def run(*, quick: bool, runs: int) -> list[dict[str, Any]]:
         "captures": captured,
         "contacts_written": made,
         "assignments": routed,
+        "handoffs": handoffs,
+        "failed": failed,
         "rounds": rounds,
     }
     out: list[dict[str, Any]] = []
@@ -212,17 +259,32 @@ def run(*, quick: bool, runs: int) -> list[dict[str, Any]]:
         )
         common = {k: v for k, v in common.items() if k != "rounds"}
     rps = out[0]
+    processed = median([r["processed_rps"] for r in rounds["project"]])
+    out.append(
+        {
+            **common,
+            "description": "captures processed per second, from the first request until the "
+            "worker has taken the last (vs the insert view's requests per second)",
+            "metric": "processed",
+            "unit": "captures/s (median of rounds)",
+            "project": processed,
+            "baseline": rps["baseline"],
+            "ratio": ratio(processed, rps["baseline"], higher_is_better=True),
+        }
+    )
     share = (rps["project"] or 0) / rps["baseline"] if rps["baseline"] else 0.0
+    done_share = (processed or 0) / rps["baseline"] if rps["baseline"] else 0.0
     p99 = out[2]["project"] or 0.0
     out.append(
         {
             "benchmark": "lead_capture",
             "metric": "targets",
-            "unit": f"throughput {share:.0%} of baseline (≥ 30 %), p99 {p99:.1f} ms (≤ 50 ms)",
-            "project": round(share, 3),
+            "unit": f"throughput {share:.0%} and processed {done_share:.0%} of baseline "
+            f"(≥ 30 %), p99 {p99:.1f} ms (≤ 50 ms), {failed} failed",
+            "project": round(min(share, done_share), 3),
             "baseline": 0.30,
             "ratio": None,
-            "met": share >= 0.30 and p99 <= 50.0,
+            "met": share >= 0.30 and done_share >= 0.30 and p99 <= 50.0 and failed == 0,
         }
     )
     return out

@@ -188,6 +188,11 @@ else:
         "utc": True,
     }
 
+# Lead capture: stored at once, processed by the worker (the answer does not
+# wait). In tests, and with INTERLOCK_LEAD_CAPTURE_INLINE=1, the request
+# processes its own submission and answers with the result.
+LEAD_CAPTURE_INLINE = env_bool("INTERLOCK_LEAD_CAPTURE_INLINE", TESTING)
+
 if CACHE_URL:
     CACHES = {
         "default": {

@@ -33,6 +33,13 @@ def _form_id(people: Any) -> dict[str, Any]:
     return {"form_id": _form(people).pk}
 
 
+def _capture_id(people: Any) -> dict[str, Any]:
+    from interlock.leads.services_capture import CaptureData, lead_capture
+
+    capture = lead_capture(actor=None, data=CaptureData(email="ida@example.org"), channel="form")
+    return {"capture_id": capture.pk}
+
+
 FORM_FIELDS = {"name": "Newsletter", "language": "en", "active": "on"}
 
 WEB: dict[str, Case] = {
@@ -53,6 +60,7 @@ WEB: dict[str, Case] = {
 
 API: dict[tuple[str, str], Case] = {
     ("POST", f"{P}/leads"): Case(**WRITE, body={"email": "lea@example.org", "last_name": "Roth"}),
+    ("GET", f"{P}/leads/captures/{{capture_id}}"): Case(**READ, params=_capture_id),
     ("GET", f"{P}/capture-forms"): Case(**READ),
     ("POST", f"{P}/capture-forms"): Case(**CONFIGURE, body={"name": "Webinar"}),
     ("GET", f"{P}/capture-forms/{{form_id}}"): Case(**READ, params=_form_id),

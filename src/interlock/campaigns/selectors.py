@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -177,3 +178,24 @@ def campaign_costs(campaign_ids: list[int] | None = None) -> dict[int, tuple[Dec
         spent = Decimal(total) if pk in with_lines else Decimal(budget)
         result[pk] = (spent.quantize(ZERO), currency)
     return result
+
+
+def live_campaign_id(*, pk: int | None = None, utm_campaign: str = "") -> int | None:
+    """The id of the live campaign with this id, or the newest with this ``utm_campaign``.
+
+    One indexed lookup in plain SQL: lead capture asks on every submission.
+    """
+    table = Campaign._meta.db_table
+    with connection.cursor() as cursor:
+        if pk is not None:
+            cursor.execute(f"SELECT id FROM {table} WHERE id = %s AND deleted_at IS NULL", [pk])  # noqa: S608
+        elif utm_campaign:
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE utm_campaign = %s AND deleted_at IS NULL "  # noqa: S608
+                "ORDER BY id DESC LIMIT 1",
+                [utm_campaign],
+            )
+        else:
+            return None
+        row = cursor.fetchone()
+    return int(row[0]) if row else None

@@ -143,6 +143,9 @@ class InterlockAPI(NinjaAPI):
         for pattern in urls:
             if isinstance(pattern, URLPattern):
                 pattern.callback = _problem_on_405(pattern.callback)
+        from interlock.core.api_urls import grouped
+
+        urls = grouped(urls)
         urls.append(re_path(r"^.*$", _unknown_path, name="unknown-path"))
         return urls
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
+from interlock.campaigns import selectors as campaign_selectors
 from interlock.campaigns.models import Campaign
 from interlock.core import policy
 from interlock.core.api import ApiRequest
@@ -34,21 +35,36 @@ FormPage = page_schema(CaptureFormOut, "CaptureFormPage")
 FormId = Annotated[DbId, Path()]
 
 
-def _campaign(payload: LeadIn) -> Campaign | None:
+def _campaign(payload: LeadIn) -> int | None:
+    """The campaign's id: named by id (must exist), or found by ``utm_campaign`` (may not)."""
     if payload.campaign_id is not None:
-        found = Campaign.objects.filter(pk=payload.campaign_id).first()
+        found = campaign_selectors.live_campaign_id(pk=payload.campaign_id)
         if found is None:
             raise ValidationError(
                 {"campaign_id": _("No such campaign (id %(id)s).") % {"id": payload.campaign_id}}
             )
         return found
-    if payload.utm_campaign:
-        return Campaign.objects.filter(utm_campaign=payload.utm_campaign).order_by("-pk").first()
-    return None
+    return campaign_selectors.live_campaign_id(utm_campaign=payload.utm_campaign or "")
 
 
-def lead_out(capture: Capture) -> dict[str, Any]:
-    """The contact's state after capture, scoring and routing (three small queries)."""
+def lead_out(capture: Capture, request: HttpRequest | None = None) -> dict[str, Any]:
+    """The capture and, once processed, the contact's state after scoring and routing."""
+    out: dict[str, Any] = {
+        "capture_id": capture.pk,
+        "status": capture.status,
+        "contact_id": capture.contact_id,
+        "created": capture.created,
+        "stage": "",
+        "grade": "",
+        "assignee_id": None,
+        "team_id": None,
+        "error": capture.error,
+        "status_url": "",
+    }
+    if request is not None:
+        out["status_url"] = request.build_absolute_uri(f"/api/v1/leads/captures/{capture.pk}")
+    if capture.contact_id is None:
+        return out
     state: dict[str, Any] = dict(
         Contact.objects.filter(pk=capture.contact_id)
         .values("lifecycle_stage", "lead__fit_grade")
@@ -66,27 +82,25 @@ def lead_out(capture: Capture) -> dict[str, Any]:
         .values("team_id")
         .first()
     )
-    return {
-        "capture_id": capture.pk,
-        "contact_id": capture.contact_id,
-        "created": capture.created,
-        "stage": state.get("lifecycle_stage") or "",
-        "grade": state.get("lead__fit_grade") or "",
-        "assignee_id": (routed or {}).get("assignee_id"),
-        "team_id": (routed or {}).get("team_id"),
-    }
+    out["stage"] = state.get("lifecycle_stage") or ""
+    out["grade"] = state.get("lead__fit_grade") or ""
+    out["assignee_id"] = (routed or {}).get("assignee_id")
+    out["team_id"] = (routed or {}).get("team_id")
+    return out
 
 
 @router.post(
     "/leads",
-    response={200: LeadOut, 201: LeadOut, **PROBLEMS},
+    response={200: LeadOut, 201: LeadOut, 202: LeadOut, **PROBLEMS},
     summary="Capture a lead",
 )
-def leads_capture(request: ApiRequest, payload: LeadIn) -> Any:
-    """Create or update the contact by e-mail, attach the campaign response, score and route.
+def leads_capture(request: ApiRequest, payload: LeadIn, wait: bool = False) -> Any:
+    """Store the submission; the worker creates or updates the contact, responds, scores, routes.
 
-    201 when the contact is new, 200 when an existing one was updated. Two
-    posts of the same e-mail at the same moment give one contact.
+    202 with ``status`` pending and a ``status_url`` to look at the result.
+    With ``wait=true`` the request processes it itself: 201 when the contact
+    is new, 200 when an existing one was updated. Two posts of the same
+    e-mail at the same moment give one contact.
     """
     policy.require(request.auth, "lead.write")
     data = CaptureData(
@@ -98,16 +112,30 @@ def leads_capture(request: ApiRequest, payload: LeadIn) -> Any:
         domain=payload.domain,
         title=payload.title,
         country=payload.country,
-        campaign=_campaign(payload),
+        campaign_id=_campaign(payload),
         utm={key: getattr(payload, key) for key in UTM_KEYS if getattr(payload, key)},
         consent_text=payload.consent_text,
         source=payload.source,
         newsletter_only=payload.newsletter_only,
     )
-    capture = services_capture.lead_capture(
-        actor=request.auth, data=data, channel="api", ip=client_addr(request) or ""
-    )
-    return Status(201 if capture.created else 200, lead_out(capture))
+    ip = client_addr(request) or ""
+    if wait or services_capture.inline():
+        capture = services_capture.lead_capture(actor=request.auth, data=data, channel="api", ip=ip)
+        return Status(201 if capture.created else 200, lead_out(capture, request))
+    capture = services_capture.capture_queue(actor=request.auth, data=data, channel="api", ip=ip)
+    return Status(202, lead_out(capture, request))
+
+
+@router.get(
+    "/leads/captures/{capture_id}",
+    response={200: LeadOut, **PROBLEMS},
+    summary="Look at a captured lead",
+)
+def leads_capture_get(request: ApiRequest, capture_id: Annotated[DbId, Path()]) -> Any:
+    """Whether the submission was processed, and the contact's state if so."""
+    policy.require(request.auth, "lead.view")
+    capture = get_object_or_404(Capture, pk=capture_id)
+    return lead_out(capture, request)
 
 
 # --- capture forms ------------------------------------------------------------------------

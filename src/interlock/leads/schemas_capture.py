@@ -41,12 +41,15 @@ class LeadIn(Schema):
 
 class LeadOut(Schema):
     capture_id: int
-    contact_id: int
+    status: str = Field(description="pending (stored, the worker processes it), done, failed")
+    contact_id: int | None
     created: bool
     stage: str
     grade: str
     assignee_id: int | None
     team_id: int | None
+    error: str = ""
+    status_url: str = ""
 
 
 class CaptureFormOut(Schema):

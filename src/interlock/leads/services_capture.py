@@ -1,22 +1,26 @@
 """Lead capture: one submission (API or embedded form) becomes a contact, a response, a lead.
 
-``lead_capture`` normalises the input, finds the live contact by e-mail (or
-creates it), finds or creates the account by domain or company name, sets
-the lead's source (first time only), moves a new contact into the funnel
-(rule ``capture``), attaches the campaign response, stores a ``Capture``
-with the consent text shown and the UTM parameters, and records
-``lead.captured`` — all in one transaction. Scoring (which may promote to
-MQL and hand off through routing) runs after commit: a failing score never
-loses a captured lead, it is logged and the nightly rescore catches up.
+Two steps. ``capture_accept`` checks the input (lengths, NULs, e-mail,
+phone, country) and stores it as a ``pending`` :class:`Capture` — one INSERT,
+so a busy form or API answers at once and nothing that arrived is lost.
+Processing then finds the live contact by e-mail (or creates it), finds or
+creates the account by domain or company name, sets the lead's source
+(first time only), moves a new contact into the funnel (rule ``capture``),
+attaches the campaign response, records ``lead.captured``, scores, and —
+when the MQL rule fires — hands off through routing: ``capture_one`` for a
+caller that waits (``lead_capture``), ``capture_batch`` for the worker,
+which takes every pending capture in order, new contacts set-based.
 
-Captures only fill gaps in an existing contact (blank name, title, phone,
-account); they never overwrite what people entered.
+This module holds what both share: the cleaning, the locks that keep two
+submissions of one address from making two contacts, and the timeline
+entries of captures and routing.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import threading
 from collections.abc import Iterator
@@ -33,13 +37,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from interlock.core import events, policy
-from interlock.core.context import Source as ActingSource
-from interlock.core.context import acting
 from interlock.core.models import Event
-from interlock.customers import selectors as customer_selectors
 from interlock.customers import services as customer_services
-from interlock.customers.models import Account, Contact
-from interlock.leads.models import Capture, CaptureForm, LeadProfile, Source, Stage
+from interlock.leads.models import Capture, CaptureForm
 
 try:
     import fcntl
@@ -71,11 +71,26 @@ class CaptureData:
     domain: str = ""
     title: str = ""
     country: str = ""
-    campaign: Any = None  # a Campaign, resolved by the caller
+    campaign: Any = None  # a Campaign, resolved by the caller ...
+    campaign_id: int | None = None  # ... or only its id (a live campaign)
     utm: dict[str, str] = field(default_factory=dict)
     consent_text: str = ""
     source: str = ""
     newsletter_only: bool = False
+
+
+# The fields of CaptureData kept in a pending capture's payload (the rest has columns).
+STORED = (
+    "email",
+    "phone",
+    "first_name",
+    "last_name",
+    "company",
+    "domain",
+    "title",
+    "country",
+    "source",
+)
 
 
 def _clean(data: CaptureData) -> CaptureData:
@@ -110,7 +125,7 @@ def _clean(data: CaptureData) -> CaptureData:
     return data
 
 
-def _lock(*keys: str) -> None:
+def lock_keys(*keys: str) -> None:
     """Serialise captures of the same e-mail (and new accounts of the same domain).
 
     Two submissions of one person at the same moment (a double click, a
@@ -147,7 +162,7 @@ def _lock_file() -> Any:
 
 
 @contextlib.contextmanager
-def _one_writer() -> Iterator[None]:
+def one_writer() -> Iterator[None]:
     if connection.vendor != "sqlite":
         yield
         return
@@ -178,7 +193,7 @@ post_save.connect(_collect_event, sender=Event, dispatch_uid="leads.capture.coll
 
 
 @contextlib.contextmanager
-def _deliver_once() -> Iterator[None]:
+def deliver_once() -> Iterator[None]:
     """Queue the delivery of all events of one capture as one task after commit.
 
     A capture records four to six events (contact, stage, response, capture,
@@ -212,156 +227,117 @@ def _ip_hash(ip: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()
 
 
-def _account(actor: Any, data: CaptureData) -> Account | None:
-    if data.domain:
-        found = customer_selectors.account_duplicates(data.domain).first()
-        if found is not None:
-            return found
-    elif data.company:
-        found = Account.objects.filter(name__iexact=data.company).order_by("pk").first()
-        if found is not None:
-            return found
-    else:
-        return None
-    fields: dict[str, Any] = {"domain": data.domain, "country": data.country}
-    name = data.company or data.domain
-    if actor is not None:
-        policy.require(actor, "customer.write")
-    # The same cleaning and rules as account_create (the public form acts as
-    # the system, without a person to ask the policy about), minus its
-    # savepoint and the external-id constraint query: a captured account has
-    # no external id and no parent, and duplicates of the domain were just
-    # looked up under the lock.
-    fields["name"] = name
-    customer_services._clean_account_fields(fields)
-    account = Account(**fields)
-    account.full_clean(validate_constraints=False)
-    account.save()
-    events.record(
-        "account.created",
-        subject=account,
-        actor=actor,
-        payload={"account_id": account.pk, "name": account.name},
+def data_of(capture: Capture) -> CaptureData:
+    """The submission stored in a pending capture, as ``CaptureData`` (already cleaned)."""
+    stored = capture.payload or {}
+    data = CaptureData(
+        **{name: stored.get(name, "") for name in STORED},
+        newsletter_only=bool(stored.get("newsletter_only")),
+        campaign=capture.campaign,
+        utm=dict(capture.utm or {}),
+        consent_text=capture.consent_text,
     )
-    return account
+    return data
 
 
-def _new_contact(actor: Any, data: CaptureData, account: Account | None) -> Contact:
-    """contact_create's cleaning and rules, without the queries a capture does not need.
+def capture_accept(
+    *,
+    actor: Any,
+    data: CaptureData,
+    form: CaptureForm | None = None,
+    channel: str = "api",
+    ip: str = "",
+    at: datetime | None = None,
+) -> Capture:
+    """Check and store one submission (``pending``): one INSERT, nothing else yet.
 
-    The account was just found or created in this transaction (no lookup of
-    it), a captured contact has no external id (no constraint query), and
-    duplicates of the e-mail were looked up under the lock already.
+    Bad input is refused here with a ValidationError per field; what is
+    stored is processed by :func:`lead_capture` (the caller waits) or by the
+    worker (``tasks_capture``), which commits every pending capture in order.
     """
     if actor is not None:
-        policy.require(actor, "customer.write")
-    last_name = data.last_name or (data.email.split("@", 1)[0] if data.email else data.phone)
-    fields: dict[str, Any] = {
-        "first_name": data.first_name,
-        "last_name": last_name,
-        "email": data.email,
-        "phone": data.phone,
-        "title": data.title,
-        "account": account,
-    }
-    customer_services._clean_contact_fields(fields, account)
-    contact = Contact(**fields)
-    contact.full_clean(exclude=["account"], validate_constraints=False)
-    if account is not None and account.in_trash:
-        raise ValidationError({"account": _("This account is in the trash.")})
-    # A new contact has no lead profile yet: say so, or the audit entry of the
-    # INSERT looks the (reverse one-to-one) profile up to record it as empty.
-    Contact.lead.related.set_cached_value(contact, None)
-    contact.save()
-    events.record(
-        "contact.created",
-        subject=contact,
-        actor=actor,
-        payload={"account_id": contact.account_id, "contact_id": contact.pk, "name": str(contact)},
+        policy.require(actor, "lead.write")
+    data = _clean(data)
+    if form is not None and data.campaign is None and data.campaign_id is None:
+        data.campaign = form.campaign
+    campaign_id = data.campaign.pk if data.campaign is not None else data.campaign_id
+    if data.campaign is not None and data.campaign.in_trash:
+        campaign_id = None  # a trashed campaign: keep the lead, drop the link
+    payload: dict[str, Any] = {name: getattr(data, name) for name in STORED if getattr(data, name)}
+    if data.newsletter_only:
+        payload["newsletter_only"] = True
+    if ip:
+        payload["ip"] = ip  # for the audit trail of the processing; dropped when done
+    capture = Capture(
+        form=form,
+        campaign_id=campaign_id,
+        channel=channel,
+        consent_text=data.consent_text,
+        utm=data.utm,
+        ip_hash=_ip_hash(ip),
+        at=at or timezone.now(),
+        status=Capture.Status.PENDING,
+        payload=payload,
+        actor=actor if getattr(actor, "pk", None) else None,
     )
-    return contact
+    with one_writer():
+        _insert(capture)
+    return capture
 
 
-def _fill_gaps(actor: Any, contact: Contact, data: CaptureData, account: Account | None) -> Contact:
-    gaps: dict[str, Any] = {}
-    for name in ("first_name", "title", "phone"):
-        if getattr(data, name) and not getattr(contact, name):
-            gaps[name] = getattr(data, name)
-    if account is not None and contact.account_id is None:
-        gaps["account"] = account
-    if not gaps:
-        return contact
-    if actor is not None:
-        return customer_services.contact_update(actor=actor, contact=contact, **gaps)
-    customer_services._clean_contact_fields(gaps, gaps.get("account", contact.account))
-    for name, value in gaps.items():
-        setattr(contact, name, value)
-    contact.full_clean()
-    contact.save()
-    events.record(
-        "contact.updated",
-        subject=contact,
-        payload={
-            "account_id": contact.account_id,
-            "contact_id": contact.pk,
-            "fields": sorted(gaps),
-        },
-    )
-    return contact
+_INSERTED = (
+    "form_id",
+    "campaign_id",
+    "channel",
+    "created",
+    "consent_text",
+    "utm",
+    "ip_hash",
+    "at",
+    "status",
+    "payload",
+    "actor_id",
+    "error",
+)
 
 
-def _source(channel: str, given: str) -> str:
-    if given in Source.values:
-        return given
-    return Source.WEB_FORM if channel == "form" else Source.API
-
-
-def _enter_funnel(
-    contact: Contact, profile: LeadProfile, data: CaptureData, at: datetime, *, created: bool
-) -> None:
-    from interlock.leads import services_lifecycle
-
-    stage = contact.lifecycle_stage or ""
-    target = ""
-    if stage == "":
-        target = Stage.SUBSCRIBER if data.newsletter_only else Stage.LEAD
-    elif stage == Stage.SUBSCRIBER and not data.newsletter_only:
-        target = Stage.LEAD
-    if not target:
-        return
-    if created:
-        # The contact was inserted in this transaction: nobody else can see
-        # it to move it (no row lock needed), it has no earlier transition,
-        # and its profile is the one in hand. The move itself is the same.
-        services_lifecycle.first_transition(
-            contact=contact, profile=profile, to_stage=target, rule="capture", at=at
+def _insert(capture: Capture) -> None:
+    """One INSERT of plain SQL (the ORM's statement costs more than the write itself)."""
+    values = [getattr(capture, name) for name in _INSERTED]
+    values[_INSERTED.index("utm")] = json.dumps(capture.utm)
+    values[_INSERTED.index("payload")] = json.dumps(capture.payload)
+    values[_INSERTED.index("at")] = connection.ops.adapt_datetimefield_value(capture.at)
+    table = Capture._meta.db_table
+    marks = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(_INSERTED)}) VALUES ({marks}) RETURNING id",  # noqa: S608
+            values,
         )
-        return
-    services_lifecycle.lifecycle_change(
-        actor=None, contact=contact, to_stage=target, rule="capture", at=at
-    )
+        capture.pk = cursor.fetchone()[0]
+    capture._state.adding = False
 
 
-def _respond(
-    contact: Contact, campaign: Any, channel: str, capture_payload: dict[str, Any], at: datetime
-) -> None:
-    if campaign is None:
-        return
-    try:
-        from interlock.campaigns.services import campaign_response_record
-    except ImportError:  # the campaigns part not installed yet: the Capture row keeps the link
-        return
-    # The capture acts as the system here: a sales rep's token may post leads
-    # (lead.write) without being allowed to run campaigns.
-    campaign_response_record(
-        actor=None,
-        campaign=campaign,
-        contact=contact,
-        kind="form",
-        source=channel,
-        payload=capture_payload,
-        at=at,
-    )
+def capture_queue(
+    *,
+    actor: Any,
+    data: CaptureData,
+    form: CaptureForm | None = None,
+    channel: str = "api",
+    ip: str = "",
+    at: datetime | None = None,
+) -> Capture:
+    """Store one submission and leave it to the worker (the answer does not wait)."""
+    from interlock.leads.tasks_capture import schedule_drain
+
+    capture = capture_accept(actor=actor, data=data, form=form, channel=channel, ip=ip, at=at)
+    transaction.on_commit(schedule_drain)
+    return capture
+
+
+def inline() -> bool:
+    """Whether submissions are processed in the request (setting LEAD_CAPTURE_INLINE)."""
+    return bool(getattr(settings, "LEAD_CAPTURE_INLINE", False))
 
 
 def lead_capture(
@@ -373,108 +349,19 @@ def lead_capture(
     ip: str = "",
     at: datetime | None = None,
 ) -> Capture:
-    """Create or update the contact of one submission; ``actor`` None is the public form.
+    """Store and process one submission now; ``actor`` None is the public form.
 
-    Returns the ``Capture`` (``capture.created`` says whether the contact is new).
+    Returns the ``Capture`` (``capture.created`` says whether the contact is
+    new); a submission that cannot become a contact raises ValidationError
+    and stays stored as ``failed`` with the reason.
     """
-    if actor is not None:
-        policy.require(actor, "lead.write")
-    at = at or timezone.now()
-    data = _clean(data)
-    if form is not None and data.campaign is None:
-        data.campaign = form.campaign
-    if data.campaign is not None and data.campaign.in_trash:
-        data.campaign = None  # a trashed campaign: keep the lead, drop the link
-    source = ActingSource.API if channel == "api" else ActingSource.SYSTEM
-    with acting(actor, source, ip or None), _one_writer():
-        with transaction.atomic(), _deliver_once():
-            _lock(f"email:{data.email or data.phone}", f"domain:{data.domain or data.company}")
-            contact = None
-            if data.email:
-                contact = customer_selectors.contact_duplicates(data.email).first()
-            elif data.phone:
-                contact = Contact.objects.filter(phone=data.phone).order_by("pk").first()
-            account = _account(actor, data) if (data.domain or data.company) else None
-            created = contact is None
-            if contact is None:
-                contact = _new_contact(actor, data, account)
-            else:
-                contact = _fill_gaps(actor, contact, data, account)
-            # A new profile starts its clock now (the first move then measures
-            # the time without a stage from here) and gets its first source in
-            # the same INSERT; an existing one only has gaps filled.
-            if created:
-                # The contact was inserted just now: the profile cannot exist.
-                profile = LeadProfile(
-                    contact=contact,
-                    stage_changed_at=at,
-                    source=_source(channel, data.source),
-                    source_campaign=data.campaign,
-                )
-                profile.save(force_insert=True)
-            else:
-                profile, made = LeadProfile.objects.get_or_create(
-                    contact=contact,
-                    defaults={
-                        "stage_changed_at": min(contact.created_at, at),
-                        "source": _source(channel, data.source),
-                        "source_campaign": data.campaign,
-                    },
-                )
-                if not made:
-                    fill = []
-                    if not profile.source:
-                        profile.source = _source(channel, data.source)
-                        fill.append("source")
-                    if profile.source_campaign_id is None and data.campaign is not None:
-                        profile.source_campaign = data.campaign
-                        fill.append("source_campaign")
-                    if fill:
-                        profile.save(update_fields=fill)
-            _enter_funnel(contact, profile, data, at, created=created)
-            capture = Capture.objects.create(
-                form=form,
-                contact=contact,
-                campaign=data.campaign,
-                channel=channel,
-                created=created,
-                consent_text=data.consent_text,
-                utm=data.utm,
-                ip_hash=_ip_hash(ip),
-                at=at,
-            )
-            _respond(contact, data.campaign, channel, {"capture_id": capture.pk, **data.utm}, at)
-            events.record(
-                "lead.captured",
-                subject=capture,
-                actor=actor,
-                occurred_at=at,
-                payload={
-                    "contact_id": contact.pk,
-                    "account_id": contact.account_id,
-                    "capture_id": capture.pk,
-                    "campaign_id": data.campaign.pk if data.campaign else None,
-                    "form_id": form.pk if form else None,
-                    "channel": channel,
-                    "created": created,
-                    "consent": bool(data.consent_text),
-                },
-            )
-        _score(contact.pk, at)
+    from interlock.leads.capture_one import process_one
+
+    capture = capture_accept(actor=actor, data=data, form=form, channel=channel, ip=ip, at=at)
+    capture = process_one(capture)
+    if capture.status == Capture.Status.FAILED:
+        raise ValidationError(capture.error)
     return capture
-
-
-def _score(contact_id: int, at: datetime) -> None:
-    try:
-        from interlock.leads.scoring import score_contact
-    except ImportError:  # the scoring part not installed yet
-        return
-    try:
-        score_contact(contact_id=contact_id, at=at)
-    except Exception:
-        # The capture is committed; a scoring bug must not turn it into an
-        # error the sender retries (which would only duplicate the response).
-        log.exception("scoring the captured contact %s failed", contact_id)
 
 
 def _targets(event: Any) -> list[tuple[int | None, int | None]]:
@@ -491,6 +378,7 @@ def register_routing_and_capture() -> None:
     """
     from django.utils.translation import gettext_lazy
 
+    import interlock.leads.tasks_capture  # noqa: F401  (registers the minute sweep)
     from interlock.customers import timeline
 
     timeline.register(

@@ -303,7 +303,12 @@ def _submit(request: HttpRequest, form: CaptureForm) -> HttpResponse:
         errors = {name: [str(e) for e in errs] for name, errs in submission.errors.items()}
         return _answer(request, 400, _("Please correct the marked fields."), errors)
     try:
-        services_capture.lead_capture(
+        accept = (
+            services_capture.lead_capture
+            if services_capture.inline()
+            else services_capture.capture_queue
+        )
+        accept(
             actor=None,
             data=submission.capture_data(form.consent_text),
             form=form,

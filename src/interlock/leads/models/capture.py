@@ -42,13 +42,28 @@ class CaptureForm(models.Model):
 
 
 class Capture(models.Model):
-    """One captured submission (API or form): what arrived, and the consent text shown."""
+    """One captured submission (API or form): what arrived, and the consent text shown.
+
+    A submission is stored first (``pending``, the cleaned fields in
+    ``payload``) and processed right after — in the request when the caller
+    waits for it, otherwise by the worker in batches. Processing links the
+    contact (``done``) or keeps the reason it could not (``failed``).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be processed")
+        DONE = "done", _("processed")
+        FAILED = "failed", _("failed")
 
     form = models.ForeignKey(
         CaptureForm, null=True, blank=True, on_delete=models.SET_NULL, related_name="captures"
     )
     contact = models.ForeignKey(
-        "customers.Contact", on_delete=models.CASCADE, related_name="captures"
+        "customers.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="captures",
     )
     campaign = models.ForeignKey(
         "campaigns.Campaign", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -59,12 +74,29 @@ class Capture(models.Model):
     utm = models.JSONField(_("UTM parameters"), default=dict, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)  # SHA-256, not the address itself
     at = models.DateTimeField(_("when"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.DONE
+    )
+    # The cleaned submission (e-mail, names, company, ...) until it is processed.
+    payload = models.JSONField(_("submission"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        "org.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(_("error"), blank=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("capture")
         verbose_name_plural = _("captures")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["contact", "at"])]
+        indexes = [
+            models.Index(fields=["contact", "at"]),
+            models.Index(
+                fields=["id"],
+                name="leads_capture_pending",
+                condition=models.Q(status="pending"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"capture {self.pk} of {self.contact_id}"

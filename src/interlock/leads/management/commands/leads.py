@@ -1,4 +1,4 @@
-"""Operate lead management: ``interlock leads rebuild-reports`` / ``refresh-reports``."""
+"""Operate lead management: ``interlock leads rebuild-reports|refresh-reports|process-captures``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from interlock.leads import rollups
 
 
 class Command(BaseCommand):
-    help = "Lead management: rebuild or refresh the funnel and speed-to-lead rollups."
+    help = "Lead management: report rollups; process stored lead submissions."
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -20,9 +20,25 @@ class Command(BaseCommand):
             "rebuild-reports", help="Recompute the report rollups from all rows (repair)."
         )
         sub.add_parser("refresh-reports", help="Fold rows newer than the watermarks in.")
+        sub.add_parser(
+            "process-captures",
+            help="Process the stored lead submissions now (the worker does this on its own).",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         started = time.monotonic()
+        if opts["action"] == "process-captures":
+            from interlock.leads.capture_batch import drain
+            from interlock.leads.models import Capture
+
+            with acting(None, Source.CLI):
+                done = drain()
+            failed = Capture.objects.filter(status=Capture.Status.FAILED).count()
+            self.stdout.write(
+                f"process-captures: {done} processed in {time.monotonic() - started:.1f} s; "
+                f"{failed} failed in all (GET /api/v1/leads/captures/<id> says why)"
+            )
+            return
         with acting(None, Source.CLI):
             rebuild = opts["action"] == "rebuild-reports"
             folded = rollups.rebuild() if rebuild else rollups.refresh()

@@ -1,0 +1,511 @@
+"""The worker's path for stored submissions: new contacts set-based, the rest one by one.
+
+``drain`` takes the ``pending`` captures in order, ``BATCH`` at a time. In
+one transaction per batch, the submissions that make a **new** contact
+(an e-mail no live contact has, its first submission in the batch, with a
+domain or no company at all) are written set-based — accounts and contacts
+through the customer record's bulk writer (audit entries and events
+included), lead profiles already scored, the first lifecycle move, campaign
+members and responses, the captures themselves and every event, a few
+statements per table for the whole batch. What it writes is what
+``capture_one.process_one`` writes for the same submission; the test
+``tests/leads/test_capture_batch.py`` compares both.
+
+Everything else (an existing contact to fill gaps in, a phone-only or
+company-only lead, a second submission of one address) goes through
+``process_one`` after the batch, in order. If the set-based step fails, the
+batch rolls back and every submission of it goes through ``process_one``,
+which keeps the reason of any that cannot be processed: nothing is lost.
+Contacts the MQL rule promotes are handed off (routing) after the commit.
+"""
+
+# Table and column names in SQL come from the models' _meta; values are parameters.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from interlock.campaigns.models import Campaign, CampaignMember, CampaignResponse
+from interlock.core import events as core_events
+from interlock.core import policy
+from interlock.core.context import Source as ActingSource
+from interlock.core.context import acting
+from interlock.customers import bulk_write
+from interlock.customers.bulk_rules import ACCOUNTS, CONTACTS
+from interlock.customers.bulk_write import select_in
+from interlock.customers.models import Account, Contact
+from interlock.leads import scoring
+from interlock.leads.capture_one import process_one, source_of
+from interlock.leads.capture_rows import adapt_time, created_diff, insert_objects
+from interlock.leads.models import Capture, LeadProfile, LifecycleTransition, Stage
+from interlock.leads.services_capture import CaptureData, data_of, lock_keys, one_writer
+from interlock.org import bulk as ob
+from interlock.org.models import User
+
+log = logging.getLogger(__name__)
+BATCH = 100
+
+
+@dataclass
+class Item:
+    capture: Capture
+    data: CaptureData
+    account_id: int | None = None
+    account_values: dict[str, str] | None = None
+    contact_id: int = 0
+    stage: str = Stage.LEAD
+    profile: LeadProfile | None = None
+
+
+def drain(*, limit: int | None = None, batch: int = BATCH) -> int:
+    """Process pending captures in order until none is left (or ``limit``).
+
+    Returns how many it took; with several workers at once, a submission
+    that another worker finished first may be counted by both.
+    """
+    done = 0
+    while limit is None or done < limit:
+        size = batch if limit is None else min(batch, limit - done)
+        count = process_batch(size)
+        if not count:
+            break
+        done += count
+    return done
+
+
+_LOADED = (
+    "id",
+    "form_id",
+    "campaign_id",
+    "channel",
+    "consent_text",
+    "utm",
+    "at",
+    "payload",
+    "actor_id",
+)
+
+
+def _pending(size: int) -> list[Capture]:
+    """The oldest pending captures (locked, skipping those another worker holds)."""
+    query = Capture.objects.filter(status=Capture.Status.PENDING).order_by("id")
+    if connection.features.has_select_for_update_skip_locked:
+        query = query.select_for_update(skip_locked=True)
+    rows = list(query.values(*_LOADED)[:size])
+    campaigns = {
+        c.pk: c for c in Campaign.all_objects.filter(pk__in={r["campaign_id"] for r in rows})
+    }
+    actors = {u.pk: u for u in User.objects.filter(pk__in={r["actor_id"] for r in rows})}
+    found = []
+    for row in rows:
+        capture = Capture(status=Capture.Status.PENDING, **row)
+        capture.campaign = campaigns.get(row["campaign_id"])
+        capture.actor = actors.get(row["actor_id"])
+        found.append(capture)
+    return found
+
+
+def process_batch(size: int = BATCH) -> int:
+    """One batch: the new contacts set-based in one transaction, then the rest one by one."""
+    captures: list[Capture] = []
+    bulk: list[Item] = []
+    single: list[Item] = []
+    with one_writer():
+        try:
+            with transaction.atomic():
+                captures = _pending(size)
+                if not captures:
+                    return 0
+                items = [Item(capture=c, data=data_of(c)) for c in captures]
+                lock_keys(*_keys(items))
+                bulk, single = _split(items)
+                for group in _groups(bulk):
+                    _write_group(group)
+        except (DatabaseError, ValidationError, ValueError, TypeError, KeyError):
+            if not captures:
+                raise
+            log.exception("set-based capture failed; processing the batch one by one")
+            bulk, single = [], [Item(capture=c, data=data_of(c)) for c in captures]
+    # Outside the writer lock: these take it themselves, one transaction each.
+    settings = scoring.scoring_settings()
+    for item in bulk:
+        if _meets_mql(item, settings):
+            _promote(item)
+    for item in single:
+        item.capture.refresh_from_db()
+        process_one(item.capture)
+    return len(captures)
+
+
+def _promote(item: Item) -> None:
+    """The MQL rule fired for a new contact: the handoff through routing."""
+    assert item.profile is not None
+    capture = item.capture
+    source = ActingSource.API if capture.channel == "api" else ActingSource.SYSTEM
+    try:
+        with acting(capture.actor, source, None):
+            contact = Contact.all_objects.select_related("account").get(pk=item.contact_id)
+            scoring.promote_contact(contact, item.profile, at=capture.at)
+    except Exception:  # the lead is stored and scored; the nightly rescore promotes it later
+        log.exception("promoting captured contact %s failed", item.contact_id)
+
+
+def _keys(items: Sequence[Item]) -> list[str]:
+    keys = set()
+    for item in items:
+        data = item.data
+        keys.add(f"email:{data.email or data.phone}")
+        keys.add(f"domain:{data.domain or data.company}")
+    return sorted(keys)
+
+
+def _split(items: list[Item]) -> tuple[list[Item], list[Item]]:
+    """Which submissions make a new contact set-based; the rest go one by one."""
+    emails = sorted({i.data.email for i in items if i.data.email})
+    with connection.cursor() as cursor:
+        taken = {
+            row[0]
+            for row in select_in(
+                cursor,
+                f"SELECT email FROM {Contact._meta.db_table} WHERE deleted_at IS NULL",
+                "email",
+                emails,
+            )
+        }
+    bulk: list[Item] = []
+    single: list[Item] = []
+    allowed: dict[int | None, bool] = {}
+    for item in items:
+        data, actor = item.data, item.capture.actor
+        if actor is not None and actor.pk not in allowed:
+            allowed[actor.pk] = policy.can(actor, "customer.write")
+        simple = (
+            data.email
+            and data.email not in taken
+            and (data.domain or not data.company)
+            and (actor is None or allowed[actor.pk])
+        )
+        if simple:
+            taken.add(data.email)
+            bulk.append(item)
+        else:
+            single.append(item)
+    return bulk, single
+
+
+def _groups(items: list[Item]) -> list[list[Item]]:
+    """Items of one sender (actor, channel, address) share the audit context."""
+    found: dict[tuple[Any, ...], list[Item]] = {}
+    for item in items:
+        c = item.capture
+        found.setdefault((c.actor_id, c.channel, c.payload.get("ip") or ""), []).append(item)
+    return list(found.values())
+
+
+def _write_group(items: list[Item]) -> None:
+    capture = items[0].capture
+    source = ActingSource.API if capture.channel == "api" else ActingSource.SYSTEM
+    address = capture.payload.get("ip") or None
+    with acting(capture.actor, source, address), connection.cursor() as cursor:
+        _accounts(cursor, items)
+        _contacts(cursor, items)
+        _profiles(items)
+        _transitions(cursor, items)
+        _captures(cursor, items)
+        _responses(cursor, items)
+        _captured_events(cursor, items)
+
+
+# --- accounts and contacts ------------------------------------------------------------
+
+
+_ACCOUNT_VALUES = ("industry", "size", "revenue_band", "country", "state", "region")
+
+
+def _accounts(cursor: Any, items: list[Item]) -> None:
+    domains = sorted({i.data.domain for i in items if i.data.domain})
+    if not domains:
+        return
+    cols = ("id", "domain", *_ACCOUNT_VALUES)
+    found: dict[str, tuple[Any, ...]] = {}
+    rows = select_in(
+        cursor,
+        f"SELECT {', '.join(cols)} FROM {Account._meta.db_table} WHERE deleted_at IS NULL",
+        "domain",
+        domains,
+    )
+    for row in sorted(rows, key=lambda r: r[0]):
+        found.setdefault(row[1], row)
+    new: dict[str, dict[str, Any]] = {}
+    for item in items:
+        domain = item.data.domain
+        if domain and domain not in found and domain not in new:
+            fields = {"name": item.data.company or domain, "domain": domain}
+            fields["country"] = item.data.country
+            new[domain] = fields
+    if new:
+        ids = bulk_write.insert(cursor, ACCOUNTS, list(new.values()), item.capture.actor)
+        for pk, fields in zip(ids, new.values(), strict=True):
+            values = {name: str(fields.get(name) or "") for name in _ACCOUNT_VALUES}
+            found[fields["domain"]] = (pk, fields["domain"], *values.values())
+    for item in items:
+        if item.data.domain:
+            row = found[item.data.domain]
+            item.account_id = row[0]
+            item.account_values = dict(
+                zip(_ACCOUNT_VALUES, (str(v or "") for v in row[2:]), strict=True)
+            )
+
+
+def _contacts(cursor: Any, items: list[Item]) -> None:
+    rows = []
+    for item in items:
+        data = item.data
+        item.stage = Stage.SUBSCRIBER if data.newsletter_only else Stage.LEAD
+        rows.append(
+            {
+                "first_name": data.first_name,
+                "last_name": data.last_name or data.email.split("@", 1)[0],
+                "email": data.email,
+                "phone": data.phone,
+                "title": data.title,
+                "account_id": item.account_id,
+                "lifecycle_stage": item.stage,
+            }
+        )
+    ids = bulk_write.insert(cursor, CONTACTS, rows, items[0].capture.actor)
+    for item, pk in zip(items, ids, strict=True):
+        item.contact_id = pk
+
+
+# --- lead profiles, scored ----------------------------------------------------------
+
+
+def _profiles(items: list[Item]) -> None:
+    settings = scoring.scoring_settings()
+    rules = [r for r in scoring.active_fit_rules() if r.field in scoring.ATTRIBUTES]
+    weights = scoring.engagement_weights()
+    profiles = []
+    for item in items:
+        data, capture = item.data, item.capture
+        values = {"title": data.title, "buying_role": "", "email": data.email}
+        account = item.account_values or {}
+        for name in _ACCOUNT_VALUES:
+            values[name] = account.get(name, "")
+        fit = sum(
+            r.points
+            for r in rules
+            if scoring.rule_matches(r, scoring.fit_value(values, scoring.ATTRIBUTES[r.field]))
+        )
+        # A new contact's only touch is this response (none without a campaign).
+        engagement = float(weights.get("campaign:form", 0)) if capture.campaign_id else 0.0
+        profile = LeadProfile(
+            contact_id=item.contact_id,
+            stage_changed_at=capture.at,
+            source=source_of(capture.channel, data.source),
+            source_campaign_id=capture.campaign_id,
+            fit_points=fit,
+            fit_grade=scoring.grade_for(fit, settings),
+            engagement_points=round(engagement, 2),
+            engagement_at=capture.at,
+            scored_at=capture.at,
+            scoring_version=settings.version,
+        )
+        item.profile = profile
+        profiles.append(profile)
+    with connection.cursor() as cursor:
+        insert_objects(cursor, profiles)
+    _audit_created(profiles)
+
+
+def _meets_mql(item: Item, settings: Any) -> bool:
+    profile = item.profile
+    if profile is None:
+        return False
+    return scoring.meets_mql(profile, settings) and scoring.may_become_mql(item.stage)
+
+
+def _audit_created(objects: Sequence[Any]) -> None:
+    """The audit entries auditlog writes for these new rows, in one statement."""
+    if not objects:
+        return
+    ctx = ob.audit_context()
+    content_type = ContentType.objects.get_for_model(type(objects[0])).pk
+    now = ob.adapt_datetime(timezone.now())
+    rows = [
+        ob.audit_row(ctx, content_type, obj.pk, str(obj), 0, json.dumps(created_diff(obj)), now)
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        ob.write_rows(cursor, ob.AUDIT_TABLE, ob.AUDIT_COLS, rows)
+
+
+# --- the first move, the captures, the responses, the events ------------------------------
+
+
+def _event(
+    kind: str, subject: str, pk: int, at: datetime, payload: dict[str, Any]
+) -> tuple[Any, ...]:
+    ctx = ob.audit_context()
+    return (
+        kind,
+        subject,
+        pk,
+        ctx["actor_id"],
+        ctx["source"],
+        adapt_time(at),
+        json.dumps(payload),
+    )
+
+
+def _name(item: Item) -> str:
+    data = item.data
+    last = data.last_name or data.email.split("@", 1)[0]
+    return " ".join(p for p in (data.first_name, last) if p)
+
+
+def _transitions(cursor: Any, items: list[Item]) -> None:
+    moves = []
+    for item in items:
+        assert item.profile is not None
+        moves.append(
+            LifecycleTransition(
+                contact_id=item.contact_id,
+                from_stage="",
+                to_stage=item.stage,
+                at=item.capture.at,
+                rule="capture",
+                reason="",
+                seconds_in_previous=0,
+                source=item.profile.source,
+                campaign_id=item.profile.source_campaign_id,
+                owner_id=None,
+                segment=(item.account_values or {}).get("size", ""),
+            )
+        )
+    insert_objects(cursor, moves)
+    events = []
+    for item, move in zip(items, moves, strict=True):
+        payload = {
+            "contact_id": item.contact_id,
+            "contact_name": _name(item),
+            "owner_id": None,
+            "account_id": item.account_id,
+            "from": "",
+            "to": item.stage,
+            "rule": "capture",
+            "reason": "",
+            "transition_id": move.pk,
+            "seconds_in_previous": 0,
+        }
+        events.append(
+            _event(
+                "lead.stage_changed",
+                core_events.subject_label(Contact),
+                item.contact_id,
+                item.capture.at,
+                payload,
+            )
+        )
+    ob.write_events(cursor, "lead.stage_changed", events)
+
+
+def _captures(cursor: Any, items: list[Item]) -> None:
+    now = ob.adapt_datetime(timezone.now())
+    cursor.executemany(
+        f"UPDATE {Capture._meta.db_table} SET contact_id = %s, created = %s, status = %s, "
+        "payload = %s, processed_at = %s WHERE id = %s",
+        [(i.contact_id, True, Capture.Status.DONE.value, "{}", now, i.capture.pk) for i in items],
+    )
+
+
+def _responses(cursor: Any, items: list[Item]) -> None:
+    with_campaign = [
+        i for i in items if i.capture.campaign is not None and not i.capture.campaign.in_trash
+    ]
+    if not with_campaign:
+        return
+    members = []
+    responses = []
+    for item in with_campaign:
+        capture = item.capture
+        campaign = capture.campaign
+        assert campaign is not None
+        members.append(
+            CampaignMember(
+                campaign_id=campaign.pk,
+                contact_id=item.contact_id,
+                status=CampaignMember.Status.RESPONDED,
+                added_at=capture.at,
+                status_changed_at=capture.at,
+                first_responded_at=capture.at,
+            )
+        )
+        responses.append(
+            CampaignResponse(
+                campaign_id=campaign.pk,
+                contact_id=item.contact_id,
+                kind=CampaignResponse.Kind.FORM,
+                occurred_at=capture.at,
+                source=capture.channel[:20],
+                payload={"capture_id": capture.pk, **item.data.utm},
+            )
+        )
+    insert_objects(cursor, members)
+    _audit_created(members)
+    insert_objects(cursor, responses)
+    events = []
+    for item, response in zip(with_campaign, responses, strict=True):
+        campaign = item.capture.campaign
+        assert campaign is not None
+        payload = {
+            "contact_id": item.contact_id,
+            "account_id": item.account_id,
+            "campaign_id": campaign.pk,
+            "campaign": campaign.name,
+            "kind": CampaignResponse.Kind.FORM.value,
+            "response_id": response.pk,
+        }
+        events.append(
+            _event(
+                "campaign.responded",
+                core_events.subject_label(CampaignResponse),
+                response.pk,
+                response.occurred_at,
+                payload,
+            )
+        )
+    ob.write_events(cursor, "campaign.responded", events)
+
+
+def _captured_events(cursor: Any, items: list[Item]) -> None:
+    events = []
+    for item in items:
+        capture = item.capture
+        payload = {
+            "contact_id": item.contact_id,
+            "account_id": item.account_id,
+            "capture_id": capture.pk,
+            "campaign_id": capture.campaign_id,
+            "form_id": capture.form_id,
+            "channel": capture.channel,
+            "created": True,
+            "consent": bool(capture.consent_text),
+        }
+        events.append(
+            _event(
+                "lead.captured", core_events.subject_label(Capture), capture.pk, capture.at, payload
+            )
+        )
+    ob.write_events(cursor, "lead.captured", events)

@@ -1,0 +1,62 @@
+"""Background work of lead capture: process the stored submissions.
+
+``schedule_drain`` runs after a submission is committed. It queues one
+``drain_captures`` task per web process at most every ``WINDOW`` seconds (a
+write to the queue per submission would cost as much as the submission);
+the task drains until nothing is pending, waits one window and looks once
+more, so a submission whose enqueue was skipped inside the window is still
+taken. ``sweep_captures`` runs every minute as the safety net (a queue that
+was down, a worker that was restarted).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+log = logging.getLogger(__name__)
+WINDOW = 0.2  # seconds
+
+_last = {"at": -1e9}
+_mutex = threading.Lock()
+
+
+def _immediate() -> bool:
+    return bool(getattr(settings, "HUEY", {}).get("immediate"))
+
+
+@db_task()
+def drain_captures() -> int:
+    """Process every pending capture; returns how many."""
+    from interlock.leads.capture_batch import drain
+
+    done = drain()
+    if not _immediate():
+        time.sleep(WINDOW)
+        done += drain()
+    return done
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_captures() -> int:
+    from interlock.leads.capture_batch import drain
+
+    return drain()
+
+
+def schedule_drain() -> None:
+    """Queue a drain unless this process queued one within the window."""
+    now = time.monotonic()
+    with _mutex:
+        if now - _last["at"] < WINDOW:
+            return
+        _last["at"] = now
+    try:
+        drain_captures()
+    except Exception:  # the queue may be down: the minute sweep processes the capture
+        log.exception("could not queue the processing of captures")
