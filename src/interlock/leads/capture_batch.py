@@ -24,20 +24,14 @@ Contacts the MQL rule promotes are handed off (routing) after the commit.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
 
-from interlock.campaigns.models import Campaign, CampaignMember, CampaignResponse
-from interlock.core import events as core_events
+from interlock.campaigns.models import Campaign
 from interlock.core import policy
 from interlock.core.context import Source as ActingSource
 from interlock.core.context import acting
@@ -45,27 +39,16 @@ from interlock.customers import bulk_write
 from interlock.customers.bulk_rules import ACCOUNTS, CONTACTS
 from interlock.customers.bulk_write import select_in
 from interlock.customers.models import Account, Contact
+from interlock.leads import capture_write as write
 from interlock.leads import scoring
-from interlock.leads.capture_one import process_one, source_of
-from interlock.leads.capture_rows import adapt_time, created_diff, insert_objects
-from interlock.leads.models import Capture, LeadProfile, LifecycleTransition, Stage
-from interlock.leads.services_capture import CaptureData, data_of, lock_keys, one_writer
-from interlock.org import bulk as ob
+from interlock.leads.capture_one import process_one
+from interlock.leads.capture_write import ACCOUNT_VALUES, Item
+from interlock.leads.models import Capture, Stage
+from interlock.leads.services_capture import data_of, lock_keys, one_writer
 from interlock.org.models import User
 
 log = logging.getLogger(__name__)
 BATCH = 100
-
-
-@dataclass
-class Item:
-    capture: Capture
-    data: CaptureData
-    account_id: int | None = None
-    account_values: dict[str, str] | None = None
-    contact_id: int = 0
-    stage: str = Stage.LEAD
-    profile: LeadProfile | None = None
 
 
 def drain(*, limit: int | None = None, batch: int = BATCH) -> int:
@@ -140,7 +123,7 @@ def process_batch(size: int = BATCH) -> int:
     # Outside the writer lock: these take it themselves, one transaction each.
     settings = scoring.scoring_settings()
     for item in bulk:
-        if _meets_mql(item, settings):
+        if write.meets_mql(item, settings):
             _promote(item)
     for item in single:
         item.capture.refresh_from_db()
@@ -220,24 +203,21 @@ def _write_group(items: list[Item]) -> None:
     with acting(capture.actor, source, address), connection.cursor() as cursor:
         _accounts(cursor, items)
         _contacts(cursor, items)
-        _profiles(items)
-        _transitions(cursor, items)
-        _captures(cursor, items)
-        _responses(cursor, items)
-        _captured_events(cursor, items)
+        write.profiles(items)
+        write.transitions(cursor, items)
+        write.captures(cursor, items)
+        write.responses(cursor, items)
+        write.captured_events(cursor, items)
 
 
 # --- accounts and contacts ------------------------------------------------------------
-
-
-_ACCOUNT_VALUES = ("industry", "size", "revenue_band", "country", "state", "region")
 
 
 def _accounts(cursor: Any, items: list[Item]) -> None:
     domains = sorted({i.data.domain for i in items if i.data.domain})
     if not domains:
         return
-    cols = ("id", "domain", *_ACCOUNT_VALUES)
+    cols = ("id", "domain", *ACCOUNT_VALUES)
     found: dict[str, tuple[Any, ...]] = {}
     rows = select_in(
         cursor,
@@ -257,14 +237,14 @@ def _accounts(cursor: Any, items: list[Item]) -> None:
     if new:
         ids = bulk_write.insert(cursor, ACCOUNTS, list(new.values()), item.capture.actor)
         for pk, fields in zip(ids, new.values(), strict=True):
-            values = {name: str(fields.get(name) or "") for name in _ACCOUNT_VALUES}
+            values = {name: str(fields.get(name) or "") for name in ACCOUNT_VALUES}
             found[fields["domain"]] = (pk, fields["domain"], *values.values())
     for item in items:
         if item.data.domain:
             row = found[item.data.domain]
             item.account_id = row[0]
             item.account_values = dict(
-                zip(_ACCOUNT_VALUES, (str(v or "") for v in row[2:]), strict=True)
+                zip(ACCOUNT_VALUES, (str(v or "") for v in row[2:]), strict=True)
             )
 
 
@@ -287,225 +267,3 @@ def _contacts(cursor: Any, items: list[Item]) -> None:
     ids = bulk_write.insert(cursor, CONTACTS, rows, items[0].capture.actor)
     for item, pk in zip(items, ids, strict=True):
         item.contact_id = pk
-
-
-# --- lead profiles, scored ----------------------------------------------------------
-
-
-def _profiles(items: list[Item]) -> None:
-    settings = scoring.scoring_settings()
-    rules = [r for r in scoring.active_fit_rules() if r.field in scoring.ATTRIBUTES]
-    weights = scoring.engagement_weights()
-    profiles = []
-    for item in items:
-        data, capture = item.data, item.capture
-        values = {"title": data.title, "buying_role": "", "email": data.email}
-        account = item.account_values or {}
-        for name in _ACCOUNT_VALUES:
-            values[name] = account.get(name, "")
-        fit = sum(
-            r.points
-            for r in rules
-            if scoring.rule_matches(r, scoring.fit_value(values, scoring.ATTRIBUTES[r.field]))
-        )
-        # A new contact's only touch is this response (none without a campaign).
-        engagement = float(weights.get("campaign:form", 0)) if capture.campaign_id else 0.0
-        profile = LeadProfile(
-            contact_id=item.contact_id,
-            stage_changed_at=capture.at,
-            source=source_of(capture.channel, data.source),
-            source_campaign_id=capture.campaign_id,
-            fit_points=fit,
-            fit_grade=scoring.grade_for(fit, settings),
-            engagement_points=round(engagement, 2),
-            engagement_at=capture.at,
-            scored_at=capture.at,
-            scoring_version=settings.version,
-        )
-        item.profile = profile
-        profiles.append(profile)
-    with connection.cursor() as cursor:
-        insert_objects(cursor, profiles)
-    _audit_created(profiles)
-
-
-def _meets_mql(item: Item, settings: Any) -> bool:
-    profile = item.profile
-    if profile is None:
-        return False
-    return scoring.meets_mql(profile, settings) and scoring.may_become_mql(item.stage)
-
-
-def _audit_created(objects: Sequence[Any]) -> None:
-    """The audit entries auditlog writes for these new rows, in one statement."""
-    if not objects:
-        return
-    ctx = ob.audit_context()
-    content_type = ContentType.objects.get_for_model(type(objects[0])).pk
-    now = ob.adapt_datetime(timezone.now())
-    rows = [
-        ob.audit_row(ctx, content_type, obj.pk, str(obj), 0, json.dumps(created_diff(obj)), now)
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        ob.write_rows(cursor, ob.AUDIT_TABLE, ob.AUDIT_COLS, rows)
-
-
-# --- the first move, the captures, the responses, the events ------------------------------
-
-
-def _event(
-    kind: str, subject: str, pk: int, at: datetime, payload: dict[str, Any]
-) -> tuple[Any, ...]:
-    ctx = ob.audit_context()
-    return (
-        kind,
-        subject,
-        pk,
-        ctx["actor_id"],
-        ctx["source"],
-        adapt_time(at),
-        json.dumps(payload),
-    )
-
-
-def _name(item: Item) -> str:
-    data = item.data
-    last = data.last_name or data.email.split("@", 1)[0]
-    return " ".join(p for p in (data.first_name, last) if p)
-
-
-def _transitions(cursor: Any, items: list[Item]) -> None:
-    moves = []
-    for item in items:
-        assert item.profile is not None
-        moves.append(
-            LifecycleTransition(
-                contact_id=item.contact_id,
-                from_stage="",
-                to_stage=item.stage,
-                at=item.capture.at,
-                rule="capture",
-                reason="",
-                seconds_in_previous=0,
-                source=item.profile.source,
-                campaign_id=item.profile.source_campaign_id,
-                owner_id=None,
-                segment=(item.account_values or {}).get("size", ""),
-            )
-        )
-    insert_objects(cursor, moves)
-    events = []
-    for item, move in zip(items, moves, strict=True):
-        payload = {
-            "contact_id": item.contact_id,
-            "contact_name": _name(item),
-            "owner_id": None,
-            "account_id": item.account_id,
-            "from": "",
-            "to": item.stage,
-            "rule": "capture",
-            "reason": "",
-            "transition_id": move.pk,
-            "seconds_in_previous": 0,
-        }
-        events.append(
-            _event(
-                "lead.stage_changed",
-                core_events.subject_label(Contact),
-                item.contact_id,
-                item.capture.at,
-                payload,
-            )
-        )
-    ob.write_events(cursor, "lead.stage_changed", events)
-
-
-def _captures(cursor: Any, items: list[Item]) -> None:
-    now = ob.adapt_datetime(timezone.now())
-    cursor.executemany(
-        f"UPDATE {Capture._meta.db_table} SET contact_id = %s, created = %s, status = %s, "
-        "payload = %s, processed_at = %s WHERE id = %s",
-        [(i.contact_id, True, Capture.Status.DONE.value, "{}", now, i.capture.pk) for i in items],
-    )
-
-
-def _responses(cursor: Any, items: list[Item]) -> None:
-    with_campaign = [
-        i for i in items if i.capture.campaign is not None and not i.capture.campaign.in_trash
-    ]
-    if not with_campaign:
-        return
-    members = []
-    responses = []
-    for item in with_campaign:
-        capture = item.capture
-        campaign = capture.campaign
-        assert campaign is not None
-        members.append(
-            CampaignMember(
-                campaign_id=campaign.pk,
-                contact_id=item.contact_id,
-                status=CampaignMember.Status.RESPONDED,
-                added_at=capture.at,
-                status_changed_at=capture.at,
-                first_responded_at=capture.at,
-            )
-        )
-        responses.append(
-            CampaignResponse(
-                campaign_id=campaign.pk,
-                contact_id=item.contact_id,
-                kind=CampaignResponse.Kind.FORM,
-                occurred_at=capture.at,
-                source=capture.channel[:20],
-                payload={"capture_id": capture.pk, **item.data.utm},
-            )
-        )
-    insert_objects(cursor, members)
-    _audit_created(members)
-    insert_objects(cursor, responses)
-    events = []
-    for item, response in zip(with_campaign, responses, strict=True):
-        campaign = item.capture.campaign
-        assert campaign is not None
-        payload = {
-            "contact_id": item.contact_id,
-            "account_id": item.account_id,
-            "campaign_id": campaign.pk,
-            "campaign": campaign.name,
-            "kind": CampaignResponse.Kind.FORM.value,
-            "response_id": response.pk,
-        }
-        events.append(
-            _event(
-                "campaign.responded",
-                core_events.subject_label(CampaignResponse),
-                response.pk,
-                response.occurred_at,
-                payload,
-            )
-        )
-    ob.write_events(cursor, "campaign.responded", events)
-
-
-def _captured_events(cursor: Any, items: list[Item]) -> None:
-    events = []
-    for item in items:
-        capture = item.capture
-        payload = {
-            "contact_id": item.contact_id,
-            "account_id": item.account_id,
-            "capture_id": capture.pk,
-            "campaign_id": capture.campaign_id,
-            "form_id": capture.form_id,
-            "channel": capture.channel,
-            "created": True,
-            "consent": bool(capture.consent_text),
-        }
-        events.append(
-            _event(
-                "lead.captured", core_events.subject_label(Capture), capture.pk, capture.at, payload
-            )
-        )
-    ob.write_events(cursor, "lead.captured", events)
