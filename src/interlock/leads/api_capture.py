@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -123,7 +123,8 @@ def leads_capture(request: ApiRequest, payload: LeadIn, wait: bool = False) -> A
         capture = services_capture.lead_capture(actor=request.auth, data=data, channel="api", ip=ip)
         return Status(201 if capture.created else 200, lead_out(capture, request))
     capture = services_capture.capture_queue(actor=request.auth, data=data, channel="api", ip=ip)
-    return Status(202, lead_out(capture, request))
+    # The answer is plain data built here (LeadOut's fields): no second validation.
+    return JsonResponse(lead_out(capture, request), status=202)
 
 
 @router.get(
