@@ -297,3 +297,28 @@ def test_created_diff_is_auditlogs(
     )
     expected = {k: list(v) for k, v in (model_instance_diff(None, member) or {}).items()}
     assert created_diff(member) == expected
+
+
+def test_a_capture_that_breaks_does_not_stop_the_queue(people: Any, monkeypatch: Any) -> None:
+    from interlock.leads import capture_one
+
+    real = capture_one._contact
+
+    def fragile(actor: Any, data: CaptureData) -> Any:
+        if data.email == "kaputt@firma.example":
+            raise RuntimeError("simulated bug for one submission")
+        return real(actor, data)
+
+    Contact.objects.create(last_name="Alt", email="kaputt@firma.example")
+    Contact.objects.create(last_name="Alt", email="heil@firma.example")
+    capture_accept(actor=None, data=CaptureData(email="kaputt@firma.example"), channel="form")
+    capture_accept(
+        actor=None, data=CaptureData(email="heil@firma.example", title="CEO"), channel="form"
+    )
+    monkeypatch.setattr(capture_one, "_contact", fragile)
+    assert drain() == 2
+    assert sorted(Capture.objects.values_list("status", flat=True)) == ["done", "failed"]
+    assert Contact.objects.get(email="heil@firma.example").title == "CEO"
+    broken = Capture.objects.get(status="failed")
+    assert "internal error" in broken.error
+    assert broken.payload["email"] == "kaputt@firma.example"  # kept for a retry

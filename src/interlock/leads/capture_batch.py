@@ -28,8 +28,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 
 from interlock.campaigns.models import Campaign
 from interlock.core import policy
@@ -115,7 +114,7 @@ def process_batch(size: int = BATCH) -> int:
                 bulk, single = _split(items)
                 for group in _groups(bulk):
                     _write_group(group)
-        except (DatabaseError, ValidationError, ValueError, TypeError, KeyError):
+        except Exception:  # any failure of the set-based step: one by one instead
             if not captures:
                 raise
             log.exception("set-based capture failed; processing the batch one by one")

@@ -286,6 +286,11 @@ def process_one(capture: Capture) -> Capture:
             _score(contact.pk, at)
     except ValidationError as exc:
         fail(capture, exc)
+    except Exception:
+        # A bug or a broken row must not stop the queue behind it: keep the
+        # submission as failed (with the reason logged) and go on.
+        log.exception("capture %s could not be processed", capture.pk)
+        fail(capture, ValidationError(_("It could not be processed (an internal error, logged).")))
     return capture
 
 
