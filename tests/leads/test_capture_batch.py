@@ -322,3 +322,6 @@ def test_a_capture_that_breaks_does_not_stop_the_queue(people: Any, monkeypatch:
     broken = Capture.objects.get(status="failed")
     assert "internal error" in broken.error
     assert broken.payload["email"] == "kaputt@firma.example"  # kept for a retry
+    monkeypatch.setattr(capture_one, "_contact", real)
+    call_command("leads", "process-captures", "--retry-failed")
+    assert set(Capture.objects.values_list("status", flat=True)) == {"done"}

@@ -20,9 +20,14 @@ class Command(BaseCommand):
             "rebuild-reports", help="Recompute the report rollups from all rows (repair)."
         )
         sub.add_parser("refresh-reports", help="Fold rows newer than the watermarks in.")
-        sub.add_parser(
+        process = sub.add_parser(
             "process-captures",
             help="Process the stored lead submissions now (the worker does this on its own).",
+        )
+        process.add_argument(
+            "--retry-failed",
+            action="store_true",
+            help="Try the failed ones again too (after fixing what made them fail).",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -31,6 +36,10 @@ class Command(BaseCommand):
             from interlock.leads.capture_batch import drain
             from interlock.leads.models import Capture
 
+            if opts.get("retry_failed"):
+                Capture.objects.filter(status=Capture.Status.FAILED).exclude(payload={}).update(
+                    status=Capture.Status.PENDING, error=""
+                )
             with acting(None, Source.CLI):
                 done = drain()
             failed = Capture.objects.filter(status=Capture.Status.FAILED).count()
