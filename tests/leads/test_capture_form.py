@@ -130,3 +130,22 @@ def test_settings_pages_show_the_snippet_and_refuse_bad_origins(
     assert CaptureForm.objects.get(name="Webinar").allowed_origins == "https://a.example"
     listing = client_as("readonly").get("/leads/capture-forms/")
     assert "Webinar" in listing.content.decode()
+
+
+def test_form_post_is_stored_then_processed_by_the_worker(form: CaptureForm) -> None:
+    from django.test import override_settings
+
+    from interlock.leads.tasks_capture import sweep_captures
+
+    with override_settings(LEAD_CAPTURE_INLINE=False):
+        response = _post(form, {"email": "later@example.org", "last_name": "Später"})
+    assert response.status_code == 200 and "Danke!" in response.content.decode()
+    capture = Capture.objects.get()
+    assert capture.status == "pending" and capture.contact_id is None
+    assert capture.payload["email"] == "later@example.org"
+    assert not Contact.objects.exists()
+    sweep_captures.call_local()
+    capture.refresh_from_db()
+    assert capture.status == "done" and capture.payload == {}
+    assert capture.contact.email == "later@example.org" and capture.contact.last_name == "Später"
+    assert capture.consent_text == "Ich willige ein."
