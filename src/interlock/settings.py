@@ -110,7 +110,7 @@ MIDDLEWARE = [
     "interlock.core.middleware.UserLanguageMiddleware",
     "interlock.core.middleware.RequestContextMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "interlock.core.middleware.PageMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "interlock.core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -192,6 +192,7 @@ else:
 # wait). In tests, and with INTERLOCK_LEAD_CAPTURE_INLINE=1, the request
 # processes its own submission and answers with the result.
 LEAD_CAPTURE_INLINE = env_bool("INTERLOCK_LEAD_CAPTURE_INLINE", TESTING)
+LEAD_CAPTURE_BATCH = env_int("INTERLOCK_LEAD_CAPTURE_BATCH", 100, minimum=1, maximum=5000)
 
 if CACHE_URL:
     CACHES = {

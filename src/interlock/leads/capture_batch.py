@@ -43,19 +43,30 @@ from interlock.leads import scoring
 from interlock.leads.capture_one import process_one
 from interlock.leads.capture_write import ACCOUNT_VALUES, Item
 from interlock.leads.models import Capture, Stage
-from interlock.leads.services_capture import data_of, lock_keys, one_writer
+from interlock.leads.services_capture import data_of, deliver_once, lock_keys, one_writer
+from interlock.org import bulk as ob
 from interlock.org.models import User
 
 log = logging.getLogger(__name__)
+# A batch holds SQLite's one write lock while it writes (new submissions wait
+# that long): small enough to keep that short, big enough to share the cost.
 BATCH = 100
 
 
-def drain(*, limit: int | None = None, batch: int = BATCH) -> int:
+def batch_size() -> int:
+    """Setting LEAD_CAPTURE_BATCH (env INTERLOCK_LEAD_CAPTURE_BATCH), default ``BATCH``."""
+    from django.conf import settings
+
+    return max(1, int(getattr(settings, "LEAD_CAPTURE_BATCH", BATCH)))
+
+
+def drain(*, limit: int | None = None, batch: int | None = None) -> int:
     """Process pending captures in order until none is left (or ``limit``).
 
     Returns how many it took; with several workers at once, a submission
     that another worker finished first may be counted by both.
     """
+    batch = batch or batch_size()
     done = 0
     while limit is None or done < limit:
         size = batch if limit is None else min(batch, limit - done)
@@ -105,7 +116,7 @@ def process_batch(size: int = BATCH) -> int:
     single: list[Item] = []
     with one_writer():
         try:
-            with transaction.atomic():
+            with transaction.atomic(), ob.one_delivery():
                 captures = _pending(size)
                 if not captures:
                     return 0
@@ -136,7 +147,7 @@ def _promote(item: Item) -> None:
     capture = item.capture
     source = ActingSource.API if capture.channel == "api" else ActingSource.SYSTEM
     try:
-        with acting(capture.actor, source, None):
+        with acting(capture.actor, source, None), transaction.atomic(), deliver_once():
             contact = Contact.all_objects.select_related("account").get(pk=item.contact_id)
             scoring.promote_contact(contact, item.profile, at=capture.at)
     except Exception:  # the lead is stored and scored; the nightly rescore promotes it later

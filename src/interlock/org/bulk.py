@@ -24,11 +24,13 @@ Measured figures are in docs/benchmarks.md (``make bench``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -665,8 +667,34 @@ def write_events(
     return ids
 
 
+# While set (``one_delivery``), bulk writes collect their event ids here.
+_collected: ContextVar[list[int] | None] = ContextVar("interlock_bulk_events", default=None)
+
+
+@contextlib.contextmanager
+def one_delivery() -> Iterator[None]:
+    """Queue the delivery of every event bulk-written inside as one task after commit.
+
+    Each ``write_events`` call would otherwise queue its own task (a write to
+    the queue's storage). Use inside the outermost ``transaction.atomic()``.
+    """
+    ids: list[int] = []
+    token = _collected.set(ids)
+    try:
+        yield
+    finally:
+        _collected.reset(token)
+    if ids:
+        _enqueue_on_commit(ids)
+
+
 def _enqueue_on_commit(event_ids: list[int]) -> None:
     from interlock.core.tasks import deliver_events
+
+    collected = _collected.get()
+    if collected is not None:
+        collected.extend(event_ids)
+        return
 
     def enqueue() -> None:
         try:  # few, big tasks: one enqueue is one write to the queue's storage
