@@ -1,21 +1,25 @@
 """Benchmark lead_capture: ``POST /api/v1/leads`` under load, beside a one-row insert.
 
 Setup (not measured): a sales team of 4 reps, 3 routing rules (territory,
-size, a catch-all round robin with a capacity), 4 fit rules, a campaign
-found by ``utm_campaign``, a write token. Then the production server
-(``interlock serve``, gunicorn gthread, 2 workers) on a free loopback port
-and wrk with 16 keep-alive connections POSTing JSON, every request with a
-new e-mail address (a Lua script numbers them per thread and round), so each
-one runs the whole capture: token check, de-duplication lookup under the
-lock, account by domain (200 domains: found or created), contact, lead
-profile, stage change, campaign response, capture row, events, scoring and
-— when the MQL rule fires — the handoff through routing.
+size, a catch-all round robin with a capacity), 4 fit rules, the MQL rule at
+fit B and engagement 20, a campaign found by ``utm_campaign``, a write token.
+Then the production server (``interlock serve``: gunicorn gthread, 2 web
+workers, and the background worker as ``make run`` starts it) on a free
+loopback port and wrk with 16 keep-alive connections POSTing JSON, every
+request with a new e-mail address (a Lua script numbers them per thread and
+round). A request stores the submission and answers 202; the worker
+processes it: de-duplication, account by domain (200 domains: found or
+created), contact, lead profile and scores, stage change, campaign member
+and response, events, audit — and for every 20th lead ("Head of
+Purchasing", fit B) the promotion to MQL, handoff and routing.
 
 Baseline, in the same server and run, rounds alternating: ``POST
 /bench/raw-contact-insert`` (``bench/baseline_urls.py``), a minimal Django
 view that parses the same JSON and inserts one row into the same contacts
-table. Targets: throughput ≥ 30 % of the baseline's, p99 ≤ 50 ms.
-``--quick``: shorter rounds.
+table. A project round ends when the worker has processed every capture of
+it (``processed_rps`` counts from the first request to the last capture
+done); the baseline round then runs alone. Targets: throughput ≥ 30 % of
+the baseline's, p99 ≤ 50 ms. ``--quick``: shorter rounds.
 """
 
 from __future__ import annotations
