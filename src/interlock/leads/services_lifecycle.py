@@ -353,7 +353,9 @@ def _has_open_handoff(contact: Contact) -> bool:
     return Handoff.objects.filter(contact_id=contact.pk, status=Handoff.Status.OPEN).exists()
 
 
-def _handoff_create(*, actor: Any, contact: Contact, at: datetime) -> Handoff:
+def _handoff_create(
+    *, actor: Any, contact: Contact, at: datetime, profile: LeadProfile | None = None
+) -> Handoff:
     from interlock.leads.routing import route_contact
 
     if _has_open_handoff(contact):
@@ -361,7 +363,8 @@ def _handoff_create(*, actor: Any, contact: Contact, at: datetime) -> Handoff:
             _("This contact already waits in a sales queue; answer that handoff first.")
         )
     assignment = route_contact(contact=contact, at=at)
-    profile = lead_profile(contact)
+    if profile is None:
+        profile = lead_profile(contact)
     handoff = Handoff(
         contact=contact,
         team=assignment.team,
@@ -372,7 +375,13 @@ def _handoff_create(*, actor: Any, contact: Contact, at: datetime) -> Handoff:
         source=profile.source,
         campaign_id=profile.source_campaign_id,
     )
-    handoff.full_clean(exclude=["response_seconds"])
+    # The relations are rows in hand (the locked contact, the routing result),
+    # and "one open handoff per contact" was checked above under the row lock:
+    # no lookups to validate them again (the database still enforces both).
+    handoff.full_clean(
+        exclude=["response_seconds", "contact", "team", "assignee", "assignment", "campaign"],
+        validate_constraints=False,
+    )
     handoff.save()
     events.record(
         "lead.handed_off",
@@ -401,8 +410,17 @@ def promote_to_mql(
         locked = _lock_contact(contact)
         if (locked.lifecycle_stage or "") not in lifecycle.AUTO_MQL_FROM:
             return None
-        _transition(actor=None, contact=locked, to_stage=Stage.MQL, reason=reason, rule=rule, at=at)
-        handoff = _handoff_create(actor=None, contact=locked, at=at)
+        profile = lead_profile(locked)
+        _transition(
+            actor=None,
+            contact=locked,
+            to_stage=Stage.MQL,
+            reason=reason,
+            rule=rule,
+            at=at,
+            profile=profile,
+        )
+        handoff = _handoff_create(actor=None, contact=locked, at=at, profile=profile)
     contact.lifecycle_stage = locked.lifecycle_stage
     return handoff
 
