@@ -325,3 +325,18 @@ def test_a_capture_that_breaks_does_not_stop_the_queue(people: Any, monkeypatch:
     monkeypatch.setattr(capture_one, "_contact", real)
     call_command("leads", "process-captures", "--retry-failed")
     assert set(Capture.objects.values_list("status", flat=True)) == {"done"}
+
+
+def test_deliveries_do_not_score_a_captured_contact_again(people: Any) -> None:
+    from interlock.core import events
+
+    campaign = _campaign(people)
+    _rules(people)
+    capture_accept(actor=None, data=_data("einmal", 1, campaign), channel="form")
+    drain()
+    profile = LeadProfile.objects.get(contact__email="einmal1@firma1.example")
+    scored = profile.scored_at
+    events.deliver()
+    profile.refresh_from_db()
+    assert profile.scored_at == scored  # contact.created and campaign.responded skipped
+    assert profile.fit_points == 50 and profile.engagement_points > 0

@@ -234,6 +234,8 @@ def responses(cursor: Any, items: list[Item]) -> None:
             "campaign": campaign.name,
             "kind": CampaignResponse.Kind.FORM.value,
             "response_id": response.pk,
+            # The profile written in this batch counts this response already.
+            "scored": True,
         }
         events.append(
             _event(

@@ -33,6 +33,15 @@ def rescore_contact(event: Any) -> None:
     contact_id = event.payload.get("contact_id")
     if not isinstance(contact_id, int):
         return
+    if event.payload.get("scored"):
+        return  # written together with its score (lead capture): nothing new to count
+    if getattr(event, "type", "") == "contact.created":
+        from interlock.leads.models import LeadProfile
+
+        # Scored since it was created (lead capture scores a new contact in
+        # the same transaction): a new contact has nothing else to count yet.
+        if LeadProfile.objects.filter(contact_id=contact_id, scored_at__isnull=False).exists():
+            return
     if Contact.objects.filter(pk=contact_id).exists():
         score_contact(contact_id=contact_id, at=_at(event))
 
