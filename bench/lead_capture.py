@@ -142,15 +142,18 @@ def _setup(actor: Any) -> None:
 
 
 def _pending() -> int:
+    """Captures not processed yet plus event deliveries not done yet (timeline, reports, ...)."""
+    from interlock.core.models import EventDelivery
     from interlock.leads.models import Capture
 
     count: int = Capture.objects.filter(status=Capture.Status.PENDING).count()
+    count += EventDelivery.objects.filter(status=EventDelivery.Status.PENDING).count()
     connection.close()
     return count
 
 
 def wait_drained(limit: float = 600.0) -> tuple[float, int]:
-    """Seconds until the worker has processed every stored capture; the backlog at the start."""
+    """Seconds until the worker has processed every stored capture and delivered its events."""
     started = time.perf_counter()
     backlog = _pending()
     left = backlog

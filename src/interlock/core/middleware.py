@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -102,6 +103,19 @@ def problem_response(
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+class PageMessageMiddleware(MessageMiddleware):
+    """Django's flash messages, for pages only.
+
+    No API call shows or keeps a message, so an API request gets no message
+    store: Django would build one (a cookie and a session store) for every
+    request and check it on the way out, only to find nothing to save.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not request.path.startswith("/api/"):
+            super().process_request(request)
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -20,15 +20,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router
 from django.db.models import BooleanField, Expression, F
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 from pydantic import BaseModel, create_model
+
+# page_response and the compiled-SQL cache live in their own modules (JSON,
+# SQL); they are re-exported here, where the list endpoints and tests look.
+from interlock.core.page_json import page_response as page_response
+from interlock.core.page_sql import _compiled as _compiled
+from interlock.core.page_sql import fetch_values
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -39,6 +42,12 @@ Row = TypeVar("Row")
 
 class InvalidCursor(ValueError):
     """The client sent a cursor this server did not make (answered with 400)."""
+
+
+def _invalid() -> InvalidCursor:
+    return InvalidCursor(
+        _("The cursor is not valid. Use the next_cursor of a previous page, unchanged.")
+    )
 
 
 Limit = Annotated[
@@ -81,21 +90,18 @@ def encode_cursor(values: Sequence[Any]) -> str:
 
 def decode_cursor(cursor: str, count: int) -> list[Any]:
     """The ``count`` raw values in ``cursor``; InvalidCursor if it is not ours."""
-    problem = InvalidCursor(
-        _("The cursor is not valid. Use the next_cursor of a previous page, unchanged.")
-    )
     if not cursor or len(cursor) > _MAX_CURSOR_CHARS:
-        raise problem
+        raise _invalid()
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         raw = base64.urlsafe_b64decode(padded.encode("ascii"))
         values = json.loads(raw.decode("utf-8"))
     except (binascii.Error, UnicodeError, ValueError):
-        raise problem from None
+        raise _invalid() from None
     if not isinstance(values, list) or len(values) != count:
-        raise problem
+        raise _invalid()
     if any(isinstance(v, list | dict | bool) or v is None for v in values):
-        raise problem
+        raise _invalid()
     return values
 
 
@@ -106,7 +112,7 @@ class RowAfter(Expression):
     output_field = BooleanField()
 
     def __init__(self, fields: Sequence[str], values: Sequence[Any], *, descending: bool) -> None:
-        super().__init__(output_field=BooleanField())
+        super().__init__()  # output_field: the class's one, shared (as Django's Exists does)
         self.columns: list[Any] = [F(name) for name in fields]
         self.values = list(values)
         self.descending = descending
@@ -193,125 +199,12 @@ class Keyset:
         try:
             result = field.to_python(value)  # type: ignore[union-attr]
         except (DjangoValidationError, TypeError, ValueError, OverflowError):
-            raise InvalidCursor(
-                _("The cursor is not valid. Use the next_cursor of a previous page, unchanged.")
-            ) from None
+            raise _invalid() from None
         if isinstance(result, int) and not -(2**63) <= result < 2**63:
-            raise InvalidCursor(
-                _("The cursor is not valid. Use the next_cursor of a previous page, unchanged.")
-            )
+            raise _invalid()
         if isinstance(result, datetime) and result.tzinfo is None:
-            raise InvalidCursor(
-                _("The cursor is not valid. Use the next_cursor of a previous page, unchanged.")
-            )
+            raise _invalid()
         return result
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    sql: str
-    names: tuple[str, ...]
-    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
-
-
-# The SQL of ``values()`` pages, compiled once per process and shape (see ``paginate``).
-_compiled: dict[Hashable, _Compiled] = {}
-_COMPILED_MAX = 2000
-
-
-def _quick(convert: Any) -> Any:
-    """SQLite's datetime converter without its per-value settings lookups (same result)."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
-
-    if getattr(convert, "__func__", None) is not DatabaseOperations.convert_datetimefield_value:
-        return convert
-    if not settings.USE_TZ:
-        return convert
-    zone = convert.__self__.connection.timezone
-
-    def quick(value: Any, expression: Any, connection: Any) -> Any:
-        if type(value) is datetime and value.tzinfo is None:
-            return value.replace(tzinfo=zone)  # what timezone.make_aware does
-        return convert(value, expression, connection)
-
-    return quick
-
-
-def _fetch_values(
-    build: Callable[[], models.QuerySet[Any]], alias: str, key: Hashable, expected: list[Any]
-) -> list[dict[str, Any]]:
-    """The rows of a sliced ``values()`` queryset; its SQL compiled once per ``key``.
-
-    Django compiles a query on every evaluation (≈ 1–2 ms for a filtered,
-    joined, sorted page: more than the database needs to answer it). When the
-    caller names the query's shape (``key``: which filters, sort, limit) and
-    the parameters it will bind (``expected``, in order), the first compile is
-    checked against them: only if Django's parameters are exactly ``expected``
-    (and all distinct, so none could have swapped places) is the SQL kept and
-    later requests of the same shape only bind their own parameters.
-    """
-    connection = connections[alias]
-    hit = _compiled.get(key)
-    if hit is None:
-        queryset = build()
-        compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        query = queryset.query
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)
-        selected = [column[0] for column in compiler.select[: len(names)]]
-        converters = tuple(
-            (position, tuple(_quick(f) for f in functions), expression)
-            for position, (functions, expression) in compiler.get_converters(selected).items()
-        )
-        hit = _Compiled(sql, tuple(names), converters)
-        distinct = len({(type(v), v) for v in expected}) == len(expected)
-        if distinct and list(params) == expected:
-            if len(_compiled) >= _COMPILED_MAX:  # bounded: shapes x sorts x limits
-                _compiled.clear()
-            _compiled[key] = hit
-        bind = list(params)
-    else:
-        bind = expected
-    with connection.cursor() as cursor:
-        cursor.execute(hit.sql, bind)
-        rows = cursor.fetchall()
-    result = []
-    for row in rows:
-        values = list(row)
-        for position, functions, expression in hit.converters:
-            value = values[position]
-            for convert in functions:
-                value = convert(value, expression, connection)
-            values[position] = value
-        result.append(dict(zip(hit.names, values, strict=True)))
-    return result
-
-
-_ENCODER = DjangoJSONEncoder()
-
-
-def _json_default(value: Any) -> Any:
-    if type(value) is datetime:  # the common case first, formatted as Django's encoder does
-        text = value.isoformat()
-        if value.microsecond:
-            text = text[:23] + text[26:]
-        return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
-    return _ENCODER.default(value)
-
-
-def page_response(page: dict[str, Any]) -> HttpResponse:
-    """A page of plain rows as the JSON response, without a second validation.
-
-    For list endpoints whose rows are built field by field for their declared
-    schema (e.g. ``customers.schemas.contact_list_row``): ninja would validate
-    every row again with pydantic and encode it through a chain of Python
-    ``default`` hooks; the bytes here are the same (Django's JSON encoding,
-    ninja's defaults) at a fraction of the cost. The operation still declares
-    its response schema, so the OpenAPI document is unchanged.
-    """
-    return HttpResponse(
-        json.dumps(page, default=_json_default), content_type="application/json; charset=utf-8"
-    )
 
 
 def paginate(
@@ -334,7 +227,7 @@ def paginate(
 
     With ``fields`` and ``shape`` = (a hashable name of the query's shape,
     the parameters its filters bind, in the order they were applied), the
-    compiled SQL is reused across requests (see ``_fetch_values``); then
+    compiled SQL is reused across requests (see ``page_sql.fetch_values``); then
     ``queryset`` may be a function that builds it (with ``model`` given), so
     that a request of a known shape does not even build the queryset.
     """
@@ -372,7 +265,7 @@ def paginate(
             rows = list(page())
         else:
             key = (alias, model._meta.label, shape[0], keyset, bool(cursor), limit, *wanted)
-            rows = _fetch_values(page, alias, key, [*shape[1], *after])
+            rows = fetch_values(page, alias, key, [*shape[1], *after])
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(keyset.values_of(rows[-1])) if has_more and rows else None

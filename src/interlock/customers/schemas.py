@@ -106,13 +106,13 @@ ACCOUNT_LIST_FIELDS = (
 )
 
 
-def _user_ref(v: dict[str, Any], prefix: str) -> dict[str, Any] | None:
-    """The ``Ref`` of a user from ``values()`` columns (``str(user)``, without the instance)."""
-    pk = v[f"{prefix}_id"]
+def _owner_ref(v: dict[str, Any]) -> dict[str, Any] | None:
+    """The owner's ``Ref`` from ``values()`` columns (``str(user)``, without the instance)."""
+    pk = v["owner_id"]
     if pk is None:
         return None
-    full = f"{v[f'{prefix}__first_name']} {v[f'{prefix}__last_name']}".strip()
-    return {"id": pk, "name": full or v[f"{prefix}__username"]}
+    full = f"{v['owner__first_name']} {v['owner__last_name']}".strip()
+    return {"id": pk, "name": full or v["owner__username"]}
 
 
 def account_list_row(v: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +129,7 @@ def account_list_row(v: dict[str, Any]) -> dict[str, Any]:
         "state": v["state"],
         "region": v["region"],
         "parent": None if parent is None else {"id": parent, "name": v["parent__name"]},
-        "owner": _user_ref(v, "owner"),
+        "owner": _owner_ref(v),
         "lifecycle": v["lifecycle"],
         "external_id": v["external_id"],
         "created_at": v["created_at"],
@@ -245,7 +245,7 @@ def contact_list_row(v: dict[str, Any]) -> dict[str, Any]:
         "title": v["title"],
         "buying_role": v["buying_role"],
         "account": None if account is None else {"id": account, "name": v["account__name"]},
-        "owner": _user_ref(v, "owner"),
+        "owner": _owner_ref(v),
         "lifecycle_stage": v["lifecycle_stage"],
         "external_id": v["external_id"],
         "created_at": v["created_at"],
