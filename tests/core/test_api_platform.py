@@ -124,7 +124,13 @@ def test_me_reports_role_teams_and_scope(people: Any, api_as: Any) -> None:
 
 
 @override_settings(API_RATE_LIMIT=3)
-def test_429_past_the_rate_limit(people: Any, api_as: Any) -> None:
+def test_429_past_the_rate_limit(people: Any, api_as: Any, monkeypatch: Any) -> None:
+    import types
+
+    from interlock.core import api as core_api
+
+    # Fixed windows: keep the clock inside one window (a real minute could turn mid-test).
+    monkeypatch.setattr(core_api, "time", types.SimpleNamespace(time=lambda: 1_800_000_010.0))
     client = api_as("member", "read")
     for _ in range(3):
         assert client.get(f"{API}/me").status_code == 200

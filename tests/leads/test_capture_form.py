@@ -74,7 +74,16 @@ def test_honeypot_pretends_success_and_stores_nothing(form: CaptureForm) -> None
 
 
 @override_settings(CAPTURE_RATE_PER_MINUTE=3)
-def test_flood_from_one_address_gets_429_with_retry_after(form: CaptureForm) -> None:
+def test_flood_from_one_address_gets_429_with_retry_after(
+    form: CaptureForm, monkeypatch: Any
+) -> None:
+    import types
+
+    from interlock.leads import views_capture
+
+    # Fixed one-minute windows: a real clock crossing a minute mid-test would
+    # open a fresh window. Ten seconds into a window, whatever the time is.
+    monkeypatch.setattr(views_capture, "time", types.SimpleNamespace(time=lambda: 1_800_000_010.0))
     codes = [_post(form, {"email": f"f{i}@example.org"}).status_code for i in range(4)]
     assert codes == [200, 200, 200, 429]
     last = _post(form, {"email": "f9@example.org"}, HTTP_ACCEPT="application/json")
