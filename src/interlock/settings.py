@@ -147,10 +147,13 @@ if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=600)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["ENGINE"] = "interlock.core.sqlite"  # writers queued, see there
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite with every writer queued on a lock file (see its docstring).
+            "ENGINE": "interlock.core.sqlite",
             "NAME": str(DATA_DIR / "interlock.sqlite3"),
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write
             # lock at BEGIN so two writers queue instead of failing mid-transaction.
@@ -180,6 +183,7 @@ if QUEUE_URL:
         "utc": True,
     }
 else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # the queue's file needs its folder
     HUEY = {
         "name": HUEY_NAME,
         "huey_class": "huey.SqliteHuey",
@@ -193,6 +197,9 @@ else:
 # processes its own submission and answers with the result.
 LEAD_CAPTURE_INLINE = env_bool("INTERLOCK_LEAD_CAPTURE_INLINE", TESTING)
 LEAD_CAPTURE_BATCH = env_int("INTERLOCK_LEAD_CAPTURE_BATCH", 100, minimum=1, maximum=5000)
+# Background batches (capture processing, event delivery) size themselves so
+# one write transaction lasts about this long (core/pacing.py).
+WRITE_BUDGET_MS = env_int("INTERLOCK_WRITE_BUDGET_MS", 20, minimum=1, maximum=10000)
 
 if CACHE_URL:
     CACHES = {

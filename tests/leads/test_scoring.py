@@ -289,3 +289,45 @@ def test_any_rule_is_refused_cleanly_or_evaluates(
         return
     rule = FitRule(field=field, operator=operator, value=cleaned, points=1)
     assert scoring.rule_matches(rule, actual) in (True, False)
+
+
+# --- the scoring subscriber, event by event and batched ------------------------------------
+
+
+@pytest.mark.parametrize("route", ["one by one", "batched"])
+def test_scoring_subscriber_batch_scores_what_one_by_one_scores(people: Any, route: str) -> None:
+    from interlock.core import events
+    from interlock.leads import subscribers_scoring
+
+    earlier = NOW - timedelta(days=3)
+    new, fresh, touched, captured = (
+        _contact(email=f"{name}@kessler.de") for name in ("new", "fresh", "touched", "captured")
+    )
+    for contact in (fresh, touched, captured):
+        LeadProfile.objects.create(contact=contact, scored_at=earlier)
+    gone = _contact(email="gone@kessler.de")
+    gone_id = gone.pk
+    gone.delete()
+
+    def event(kind: str, contact_id: int, **extra: Any) -> Any:
+        payload = {"contact_id": contact_id, **extra}
+        return events.record(kind, subject=people.sales, payload=payload)
+
+    batch = [
+        event("contact.created", new.pk),  # not scored yet: scored
+        event("contact.created", fresh.pk),  # scored when captured: left alone
+        event("contact.created", touched.pk),
+        event("activity.logged", touched.pk),  # something new to count: scored
+        event("campaign.responded", captured.pk, scored=True),  # written with its score
+        event("activity.logged", gone_id),  # deleted meanwhile: nothing
+    ]
+    if route == "batched":
+        subscribers_scoring.rescore_contacts(batch)
+    else:
+        for one in batch:
+            subscribers_scoring.rescore_contact(one)
+    scored = {
+        p.contact_id for p in LeadProfile.objects.all() if p.scored_at and p.scored_at > earlier
+    }
+    assert scored == {new.pk, touched.pk}
+    assert not LeadProfile.objects.filter(contact_id=gone_id).exists()

@@ -42,6 +42,7 @@ def resubscribe() -> None:
     types = deliverables.event_types()
     if types:
         events.subscribe(*sorted(types), name=SUBSCRIBER)(handle)
+        events.handle_many(SUBSCRIBER, handle_many)
 
 
 def handle(event: Event) -> None:
@@ -57,6 +58,12 @@ def handle(event: Event) -> None:
                 _fulfil(kind, event)
             if event.type in kind.cancelled_by:
                 _cancel(kind, event)
+
+
+def handle_many(batch: list[Event]) -> None:
+    """Apply events in id order, in the caller's transaction (batched delivery)."""
+    for event in batch:
+        handle(event)
 
 
 def _earlier(at: datetime, event_id: int, than_at: datetime | None, than_id: int | None) -> bool:

@@ -11,14 +11,25 @@ converter that could match another group's paths).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import URLPattern, URLResolver
 from django.urls.resolvers import RoutePattern
+
+
+class _Tail(RoutePattern):
+    """A route's rest after its group's first segment: it begins with "/" on purpose."""
+
+    def _check_pattern_startswith_slash(self) -> list[Any]:
+        return []
 
 
 def _head(pattern: URLPattern | URLResolver) -> str | None:
     if not isinstance(pattern, URLPattern) or not isinstance(pattern.pattern, RoutePattern):
         return None
     route = str(pattern.pattern._route)  # type: ignore[attr-defined]
+    if route == "":
+        return ""  # the API's root: matches only the empty path, kept on its own
     head = route.split("/", 1)[0]
     return head if head and "<" not in head else None
 
@@ -34,12 +45,12 @@ def grouped(urls: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolv
         groups.setdefault(head, []).append((str(pattern.pattern._route), pattern))  # type: ignore[union-attr]
     result: list[URLPattern | URLResolver] = []
     for head, members in groups.items():
-        if len(members) == 1:
-            result.append(members[0][1])
+        if len(members) == 1 or not head:
+            result.extend(pattern for _route, pattern in members)
             continue
         inner = [
             URLPattern(
-                RoutePattern(route[len(head) :], name=p.name, is_endpoint=True),
+                _Tail(route[len(head) :], name=p.name, is_endpoint=True),
                 p.callback,
                 p.default_args,
                 p.name,

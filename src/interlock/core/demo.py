@@ -23,9 +23,10 @@ when the demo was actually written.
 
 **Delivery.** A seed writes tens of thousands of events. Before the
 transaction ends, :func:`deliver_seeded` hands the seed's pending deliveries
-to their subscribers in bulk — through a batch projection an app registered
-with :func:`register_bulk_projection` (e.g. the timeline writes all its rows
-with a few INSERTs), else event by event — and marks them done, so the first
+to their subscribers in bulk — through a seed-only projection an app
+registered with :func:`register_bulk_projection`, else the subscriber's batch
+handler (``events.handle_many``: the timeline writes all its rows with a few
+INSERTs), else event by event — and marks them done, so the first
 page after ``interlock demo`` is complete without waiting for the worker.
 """
 
@@ -214,7 +215,7 @@ def deliver_seeded(*, after_event_id: int = 0) -> int:
         ids = list(
             pending.filter(subscriber=name).order_by("event_id").values_list("event_id", flat=True)
         )
-        bulk = _bulk_projections.get(name)
+        bulk = _bulk_projections.get(name) or events.many_handler(name)
         subscriber = subscribers.get(name)
         if bulk is None and subscriber is None:
             continue  # nobody to deliver to: the periodic sweep reports it

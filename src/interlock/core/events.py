@@ -11,6 +11,7 @@ subscriber again, e.g. to rebuild a projection.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,10 +25,12 @@ from django.utils import timezone
 
 from interlock.core.context import current
 from interlock.core.models import Event, EventDelivery
+from interlock.core.pacing import Pace
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Event], None]
+ManyHandler = Callable[[list[Event]], None]
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Subscriber:
 
 
 _subscribers: dict[str, Subscriber] = {}
+_many: dict[str, ManyHandler] = {}
 
 
 def subscribe(*types: str, name: str | None = None) -> Callable[[Handler], Handler]:
@@ -56,6 +60,22 @@ def subscribe(*types: str, name: str | None = None) -> Callable[[Handler], Handl
 
 def unsubscribe(name: str) -> None:
     _subscribers.pop(name, None)
+    _many.pop(name, None)
+
+
+def handle_many(name: str, handler: ManyHandler) -> None:
+    """Let the subscriber ``name`` take many events at once.
+
+    ``handler(events)`` gets events in id order and must leave the same rows
+    as the subscriber's handler called for each of them in turn, in the
+    caller's transaction: if it raises, nothing of the chunk is kept and the
+    events are delivered one by one.
+    """
+    _many[name] = handler
+
+
+def many_handler(name: str) -> ManyHandler | None:
+    return _many.get(name)
 
 
 def subscribers() -> dict[str, Subscriber]:
@@ -147,10 +167,19 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 15 * 2 ** max(0, attempts - 1)))
 
 
+_PAGE = 2000  # due deliveries read at a time
+_CHUNK = 200  # most events handed to a batch handler at a time
+_paces: dict[str, Pace] = {}  # per subscriber: chunks within the write budget
+
+
 def deliver(
     delivery_ids: Iterable[int] | None = None, *, event_ids: Iterable[int] | None = None
 ) -> int:
-    """Run pending deliveries that are due; returns how many succeeded."""
+    """Run pending deliveries that are due; returns how many succeeded.
+
+    Each subscriber gets its events in id order; one with a batch handler
+    gets them in chunks (see :func:`handle_many`).
+    """
     now = timezone.now()
     pending = EventDelivery.objects.filter(status=EventDelivery.Status.PENDING).filter(
         models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
@@ -160,10 +189,70 @@ def deliver(
     if event_ids is not None:
         pending = pending.filter(event_id__in=list(event_ids))
     done = 0
-    for delivery in pending.select_related("event").order_by("event_id", "pk").iterator():
-        if _deliver_one(delivery):
-            done += 1
+    after = (0, 0)
+    while True:
+        page = list(
+            pending.filter(
+                models.Q(event_id__gt=after[0]) | models.Q(event_id=after[0], pk__gt=after[1])
+            )
+            .order_by("event_id", "pk")
+            .only("pk", "event_id", "subscriber", "attempts")[:_PAGE]
+        )
+        if not page:
+            return done
+        after = (page[-1].event_id, page[-1].pk)
+        done += _deliver_page(page)
+
+
+def _deliver_page(page: list[EventDelivery]) -> int:
+    loaded = Event.objects.in_bulk({d.event_id for d in page})
+    by_subscriber: dict[str, list[EventDelivery]] = {}
+    for delivery in page:
+        event = loaded.get(delivery.event_id)
+        if event is not None:  # deleted with its subject meanwhile: the cascade took the row
+            delivery.event = event
+            by_subscriber.setdefault(delivery.subscriber, []).append(delivery)
+    done = 0
+    for name, group in by_subscriber.items():
+        many = _many.get(name)
+        if many is not None and name in _subscribers and len(group) > 1:
+            pace = _paces.setdefault(name, Pace(start=20, most=_CHUNK, least=10))
+            start = 0
+            while start < len(group):
+                chunk = group[start : start + min(pace.size(), _CHUNK)]
+                start += len(chunk)
+                took = _deliver_chunk(name, many, chunk)
+                if took is not None:
+                    pace.took(len(chunk), took)
+                    done += len(chunk)
+                else:
+                    done += sum(_deliver_one(delivery) for delivery in chunk)
+        else:
+            done += sum(_deliver_one(delivery) for delivery in group)
     return done
+
+
+def _deliver_chunk(name: str, many: ManyHandler, chunk: list[EventDelivery]) -> float | None:
+    """One chunk and its status in one transaction: its seconds, or None if it failed."""
+    try:
+        with transaction.atomic():
+            began = time.perf_counter()  # the write lock is held from here
+            many([delivery.event for delivery in chunk])
+            EventDelivery.objects.filter(pk__in=[d.pk for d in chunk]).update(
+                status=EventDelivery.Status.DONE,
+                delivered_at=timezone.now(),
+                last_error="",
+                attempts=models.F("attempts") + 1,
+            )
+    except Exception:
+        log.warning(
+            "batch of %d events failed for %s; delivering them one by one",
+            len(chunk),
+            name,
+            exc_info=True,
+        )
+        return None
+    return time.perf_counter() - began
 
 
 def _deliver_one(delivery: EventDelivery) -> bool:

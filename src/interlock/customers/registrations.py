@@ -100,11 +100,11 @@ def register_all() -> None:
     ):
         register_relation(label, field)
 
-    from interlock.core import demo
+    from interlock.core import demo, events
     from interlock.customers.demo import seed
 
     demo.register("customers", seed, order=200)
-    demo.register_bulk_projection(timeline.SUBSCRIBER, timeline.project_many)
+    events.handle_many(timeline.SUBSCRIBER, timeline.project_many)
 
 
 def _moved_summary(event: Event) -> str:

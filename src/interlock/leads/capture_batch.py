@@ -25,6 +25,7 @@ Contacts the MQL rule promotes are handed off (routing) after the commit.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +35,7 @@ from interlock.campaigns.models import Campaign
 from interlock.core import policy
 from interlock.core.context import Source as ActingSource
 from interlock.core.context import acting
+from interlock.core.pacing import Pace
 from interlock.customers import bulk_write
 from interlock.customers.bulk_rules import ACCOUNTS, CONTACTS
 from interlock.customers.bulk_write import select_in
@@ -43,14 +45,16 @@ from interlock.leads import scoring
 from interlock.leads.capture_one import process_one
 from interlock.leads.capture_write import ACCOUNT_VALUES, Item
 from interlock.leads.models import Capture, Stage
-from interlock.leads.services_capture import data_of, deliver_once, lock_keys, one_writer
+from interlock.leads.services_capture import data_of, deliver_once, lock_keys
 from interlock.org import bulk as ob
 from interlock.org.models import User
 
 log = logging.getLogger(__name__)
 # A batch holds SQLite's one write lock while it writes (new submissions wait
-# that long): small enough to keep that short, big enough to share the cost.
+# that long): its size follows the write budget (``core.pacing``), at most
+# LEAD_CAPTURE_BATCH.
 BATCH = 100
+_paces: dict[int, Pace] = {}
 
 
 def batch_size() -> int:
@@ -60,16 +64,24 @@ def batch_size() -> int:
     return max(1, int(getattr(settings, "LEAD_CAPTURE_BATCH", BATCH)))
 
 
+def _pace() -> Pace:
+    most = batch_size()
+    if most not in _paces:
+        _paces[most] = Pace(start=min(20, most), most=most, least=min(5, most))
+    return _paces[most]
+
+
 def drain(*, limit: int | None = None, batch: int | None = None) -> int:
     """Process pending captures in order until none is left (or ``limit``).
 
+    ``batch`` fixes the batch size; by default it follows the write budget.
     Returns how many it took; with several workers at once, a submission
     that another worker finished first may be counted by both.
     """
-    batch = batch or batch_size()
     done = 0
     while limit is None or done < limit:
-        size = batch if limit is None else min(batch, limit - done)
+        size = batch or _pace().size()
+        size = size if limit is None else min(size, limit - done)
         count = process_batch(size)
         if not count:
             break
@@ -114,23 +126,25 @@ def process_batch(size: int = BATCH) -> int:
     captures: list[Capture] = []
     bulk: list[Item] = []
     single: list[Item] = []
-    with one_writer():
-        try:
-            with transaction.atomic(), ob.one_delivery():
-                captures = _pending(size)
-                if not captures:
-                    return 0
-                items = [Item(capture=c, data=data_of(c)) for c in captures]
-                lock_keys(*_keys(items))
-                bulk, single = _split(items)
-                for group in _groups(bulk):
-                    _write_group(group)
-        except Exception:  # any failure of the set-based step: one by one instead
+    try:
+        with transaction.atomic(), ob.one_delivery():
+            started = time.perf_counter()  # the lock is held from here
+            captures = _pending(size)
             if not captures:
-                raise
-            log.exception("set-based capture failed; processing the batch one by one")
-            bulk, single = [], [Item(capture=c, data=data_of(c)) for c in captures]
-    # Outside the writer lock: these take it themselves, one transaction each.
+                return 0
+            items = [Item(capture=c, data=data_of(c)) for c in captures]
+            lock_keys(*_keys(items))
+            bulk, single = _split(items)
+            for group in _groups(bulk):
+                _write_group(group)
+    except Exception:  # any failure of the set-based step: one by one instead
+        if not captures:
+            raise
+        log.exception("set-based capture failed; processing the batch one by one")
+        bulk, single = [], [Item(capture=c, data=data_of(c)) for c in captures]
+    else:
+        _pace().took(len(captures), time.perf_counter() - started)
+    # After the batch commits: one transaction each.
     settings = scoring.scoring_settings()
     for item in bulk:
         if write.meets_mql(item, settings):

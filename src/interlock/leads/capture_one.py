@@ -35,7 +35,6 @@ from interlock.leads.services_capture import (
     data_of,
     deliver_once,
     lock_keys,
-    one_writer,
 )
 
 log = logging.getLogger(__name__)
@@ -259,7 +258,7 @@ def process_one(capture: Capture) -> Capture:
     ip = str(capture.payload.get("ip") or "")
     source = ActingSource.API if channel == "api" else ActingSource.SYSTEM
     try:
-        with acting(actor, source, ip or None), one_writer():
+        with acting(actor, source, ip or None):
             with transaction.atomic(), deliver_once():
                 # The row first, then the keys: the worker's batch takes them in this order too.
                 if not _claim(capture):

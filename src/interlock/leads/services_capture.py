@@ -22,7 +22,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import threading
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -40,11 +39,6 @@ from interlock.core import events, policy
 from interlock.core.models import Event
 from interlock.customers import services as customer_services
 from interlock.leads.models import Capture, CaptureForm
-
-try:
-    import fcntl
-except ImportError:  # not on POSIX: threads of one process still queue
-    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -140,43 +134,6 @@ def lock_keys(*keys: str) -> None:
     with connection.cursor() as cursor:
         for key in sorted(k for k in keys if k):
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"lead-capture:{key}"])
-
-
-# SQLite has one writer at a time; threads of one server process that all
-# want it would otherwise wait in SQLite's busy handler, which sleeps in
-# growing steps (up to 100 ms) and lets the lock idle between them. Queueing
-# them on a mutex hands the lock over at once. Between the server's worker
-# processes an advisory file lock beside the database does the same (the
-# kernel wakes the next waiter when it is released).
-_sqlite_writer = threading.Lock()
-
-
-def _lock_file() -> Any:
-    path = connection.settings_dict["NAME"]
-    if fcntl is None or not isinstance(path, str) or path.startswith(":") or "mode=memory" in path:
-        return None
-    try:
-        return open(f"{path}-capture.lock", "a+b")
-    except OSError:
-        return None
-
-
-@contextlib.contextmanager
-def one_writer() -> Iterator[None]:
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with _sqlite_writer:
-        handle = _lock_file()
-        if handle is None:
-            yield
-            return
-        with handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # The ids of the events recorded during one capture (None outside of one).
@@ -280,8 +237,7 @@ def capture_accept(
         payload=payload,
         actor=actor if getattr(actor, "pk", None) else None,
     )
-    with one_writer():
-        _insert(capture)
+    _insert(capture)
     return capture
 
 

@@ -26,8 +26,15 @@ def on_event(event: Event) -> None:
         refresh_reports()
 
 
+def on_events(batch: list[Event]) -> None:
+    """A batch of lead events asks for one refresh, like one event."""
+    if batch:
+        on_event(batch[-1])
+
+
 def register_reports() -> None:
     """Subscribe to the lead events and load the periodic task (called by register_all)."""
     import interlock.leads.tasks_reports  # noqa: F401  (registers the periodic task)
 
     events.subscribe(*EVENT_TYPES, name=SUBSCRIBER)(on_event)
+    events.handle_many(SUBSCRIBER, on_events)

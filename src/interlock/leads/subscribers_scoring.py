@@ -46,6 +46,38 @@ def rescore_contact(event: Any) -> None:
         score_contact(contact_id=contact_id, at=_at(event))
 
 
+def rescore_contacts(batch: list[Any]) -> None:
+    """:func:`rescore_contact` for many events: each contact scored once, as of now.
+
+    The same rows as event by event: scoring is as of now, so a second
+    scoring of a contact changes nothing, and a contact that only has
+    ``contact.created`` events is skipped if it is scored already.
+    """
+    from interlock.customers.models import Contact
+    from interlock.leads.models import LeadProfile
+    from interlock.leads.scoring import score_contact
+
+    only_created: dict[int, bool] = {}
+    for event in batch:
+        contact_id = event.payload.get("contact_id")
+        if not isinstance(contact_id, int) or event.payload.get("scored"):
+            continue
+        created = getattr(event, "type", "") == "contact.created"
+        only_created[contact_id] = only_created.get(contact_id, True) and created
+    if not only_created:
+        return
+    skip = set(
+        LeadProfile.objects.filter(
+            contact_id__in=[cid for cid, created in only_created.items() if created],
+            scored_at__isnull=False,
+        ).values_list("contact_id", flat=True)
+    )
+    existing = set(Contact.objects.filter(pk__in=list(only_created)).values_list("pk", flat=True))
+    for contact_id in only_created:
+        if contact_id in existing and contact_id not in skip:
+            score_contact(contact_id=contact_id, at=timezone.now())
+
+
 def rescore_account(event: Any) -> None:
     from interlock.customers.models import Contact
     from interlock.leads.scoring import score_contact
@@ -62,4 +94,5 @@ def register_scoring() -> None:
     from interlock.leads import tasks_scoring  # noqa: F401  (huey discovers the task)
 
     events.subscribe(*CONTACT_EVENTS, name="leads.scoring.contact")(rescore_contact)
+    events.handle_many("leads.scoring.contact", rescore_contacts)
     events.subscribe("account.updated", name="leads.scoring.account")(rescore_account)

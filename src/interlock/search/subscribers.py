@@ -74,7 +74,7 @@ def on_event(event: Event) -> None:
 
 
 def on_events(batch: list[Event]) -> None:
-    """The same for many events at once (the demo seeder's bulk delivery).
+    """The same for many events at once (batched delivery, the demo seed).
 
     The index rows are re-derived from the database, so handling a batch in
     one go gives the same rows as handling its events one by one.
@@ -87,8 +87,7 @@ def on_events(batch: list[Event]) -> None:
 
 
 def register() -> None:
-    from interlock.core import demo
-    from interlock.core.events import subscribe
+    from interlock.core import events
 
-    subscribe(*EVENT_TYPES, name=SUBSCRIBER)(on_event)
-    demo.register_bulk_projection(SUBSCRIBER, on_events)
+    events.subscribe(*EVENT_TYPES, name=SUBSCRIBER)(on_event)
+    events.handle_many(SUBSCRIBER, on_events)

@@ -18,12 +18,26 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("INTERLOCK_QUEUE_WORKERS", "2"))
         )
         parser.add_argument(
+            "--nice",
+            type=int,
+            default=int(os.environ.get("INTERLOCK_WORKER_NICE", "10")),
+            help="Lower the worker's CPU priority by this much (0: as the web).",
+        )
+        parser.add_argument(
             "--no-periodic",
             action="store_true",
             help="Do not run periodic tasks here (when another worker does).",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        from interlock.core.sqlite.base import yield_to_requests
+
+        # Background work gives way to the people waiting for a page: on the
+        # same machine the web gets the CPU first and, on the embedded SQLite,
+        # the write lock between the worker's transactions.
+        if opts["nice"] > 0 and hasattr(os, "nice"):
+            os.nice(opts["nice"])
+        yield_to_requests()
         argv = ["--workers", str(opts["workers"]), "--worker-type", "thread"]
         if opts["no_periodic"]:
             argv.append("--no-periodic")

@@ -1,0 +1,1 @@
+"""The embedded database backend: Django's SQLite with writers queued (see ``base``)."""

@@ -1,0 +1,209 @@
+"""The embedded backend queues writers on a lock file; readers never wait."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import OperationalError
+from django.db.utils import ConnectionHandler
+
+from interlock.core.sqlite.base import is_read
+
+
+def _handler(path: Path) -> ConnectionHandler:
+    return ConnectionHandler(
+        {
+            "default": {
+                "ENGINE": "interlock.core.sqlite",
+                "NAME": str(path),
+                "OPTIONS": {
+                    "timeout": 0.3,
+                    "transaction_mode": "IMMEDIATE",
+                    "init_command": "PRAGMA journal_mode=WAL;",
+                },
+            }
+        }
+    )
+
+
+@pytest.fixture(autouse=True)
+def own_connections(django_db_blocker: Any) -> Any:
+    """These tests open their own file databases, not the test database."""
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture
+def db_file(tmp_path: Path) -> Path:
+    path = tmp_path / "queued.sqlite3"
+    handler = _handler(path)
+    with handler["default"].cursor() as cursor:
+        cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    handler.close_all()
+    return path
+
+
+def _in_thread(fn: Any) -> Any:
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except Exception as exc:
+            box["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(10)
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+def test_a_transaction_holds_the_writer_lock_until_commit(db_file: Path) -> None:
+    handler = _handler(db_file)
+    db = handler["default"]
+
+    def other_write() -> int:
+        other = _handler(db_file)["default"]
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("INSERT INTO t (v) VALUES ('other')")
+            return 1
+        finally:
+            other.close()
+
+    def other_read() -> int:
+        other = _handler(db_file)["default"]
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM t")
+                return int(cursor.fetchone()[0])
+        finally:
+            other.close()
+
+    with _atomic(db):
+        assert db.holds_writer
+        with db.cursor() as cursor:
+            cursor.execute("INSERT INTO t (v) VALUES ('mine')")
+        with pytest.raises(OperationalError, match="database is locked"):
+            _in_thread(other_write)  # waits its 0.3 s, then gives up as SQLite would
+        assert _in_thread(other_read) == 0  # readers never wait (and see the last commit)
+    assert not db.holds_writer
+    assert _in_thread(other_write) == 1
+    with db.cursor() as cursor:
+        cursor.execute("SELECT v FROM t ORDER BY id")
+        assert [row[0] for row in cursor.fetchall()] == ["mine", "other"]
+    handler.close_all()
+
+
+class _atomic:
+    """``transaction.atomic`` on a connection outside django.db.connections."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
+        if kind is None:
+            self.db.commit()
+        else:
+            self.db.rollback()
+        self.db.set_autocommit(True)
+
+
+def test_rollback_and_close_let_go(db_file: Path) -> None:
+    db = _handler(db_file)["default"]
+    with pytest.raises(RuntimeError), _atomic(db):
+        with db.cursor() as cursor:
+            cursor.execute("INSERT INTO t (v) VALUES ('lost')")
+        raise RuntimeError("changed my mind")
+    assert not db.holds_writer
+    db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    assert db.holds_writer
+    db.close()
+    assert not db.holds_writer
+    again = _handler(db_file)["default"]
+    with again.cursor() as cursor:  # nobody holds the lock: this write goes through
+        cursor.execute("INSERT INTO t (v) VALUES ('kept')")
+        cursor.execute("SELECT v FROM t")
+        assert [row[0] for row in cursor.fetchall()] == ["kept"]
+    again.close()
+
+
+def test_autocommit_writes_take_and_release_the_lock(db_file: Path) -> None:
+    db = _handler(db_file)["default"]
+    with db.cursor() as cursor:
+        cursor.executemany("INSERT INTO t (v) VALUES (%s)", [("a",), ("b",)])
+        assert not db.holds_writer
+        cursor.execute("UPDATE t SET v = 'c' WHERE v = 'a'")
+        assert not db.holds_writer
+    db.close()
+
+
+def test_another_process_holding_the_lock_keeps_writers_out(db_file: Path) -> None:
+    lock_path = f"{db_file}-writer.lock"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time\n"
+            f"f = open({lock_path!r}, 'a+b')\n"
+            "fcntl.flock(f, fcntl.LOCK_EX)\n"
+            "print('held', flush=True)\n"
+            "sys.stdin.readline()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        db = _handler(db_file)["default"]
+        with pytest.raises(OperationalError, match="database is locked"), db.cursor() as cursor:
+            cursor.execute("INSERT INTO t (v) VALUES ('x')")
+        assert not db.holds_writer
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(10)
+        with db.cursor() as cursor:
+            cursor.execute("INSERT INTO t (v) VALUES ('y')")
+        db.close()
+    finally:
+        holder.kill()
+
+
+def test_in_memory_databases_skip_the_lock() -> None:
+    handler = ConnectionHandler({"default": {"ENGINE": "interlock.core.sqlite", "NAME": ":memory:"}})
+    db = handler["default"]
+    with db.cursor() as cursor:
+        cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        cursor.execute("INSERT INTO t DEFAULT VALUES")
+    assert db.writer is None and not db.holds_writer
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("sql", "read"),
+    [
+        ("SELECT 1", True),
+        ("  with x as (select 1) select * from x", True),
+        ("PRAGMA table_info(t)", True),
+        ("EXPLAIN QUERY PLAN SELECT 1", True),
+        ("INSERT INTO t VALUES (1)", False),
+        ("\nupdate t set v = 1", False),
+        ("DELETE FROM t", False),
+        ("CREATE TABLE u (id)", False),
+        ("BEGIN IMMEDIATE", False),
+    ],
+)
+def test_what_counts_as_a_read(sql: str, read: bool) -> None:
+    assert is_read(sql) is read
