@@ -182,7 +182,9 @@ def test_another_process_holding_the_lock_keeps_writers_out(db_file: Path) -> No
 
 
 def test_in_memory_databases_skip_the_lock() -> None:
-    handler = ConnectionHandler({"default": {"ENGINE": "interlock.core.sqlite", "NAME": ":memory:"}})
+    handler = ConnectionHandler(
+        {"default": {"ENGINE": "interlock.core.sqlite", "NAME": ":memory:"}}
+    )
     db = handler["default"]
     with db.cursor() as cursor:
         cursor.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
