@@ -47,23 +47,26 @@ def resubscribe() -> None:
 
 def handle(event: Event) -> None:
     """Apply one event to the projection (no-op for types no kind knows)."""
-    found = deliverables.kinds_for_event(event.type)
-    if not found:
-        return
-    with transaction.atomic():
-        for kind in found:
-            if event.type in kind.delivered_by:
-                _deliver(kind, event)
-            if event.type in kind.fulfilled_by:
-                _fulfil(kind, event)
-            if event.type in kind.cancelled_by:
-                _cancel(kind, event)
+    if deliverables.kinds_for_event(event.type):
+        with transaction.atomic():
+            _apply(event)
 
 
 def handle_many(batch: list[Event]) -> None:
-    """Apply events in id order, in the caller's transaction (batched delivery)."""
-    for event in batch:
-        handle(event)
+    """Apply events in id order in one transaction (batched delivery): no savepoint each."""
+    with transaction.atomic():
+        for event in batch:
+            _apply(event)
+
+
+def _apply(event: Event) -> None:
+    for kind in deliverables.kinds_for_event(event.type):
+        if event.type in kind.delivered_by:
+            _deliver(kind, event)
+        if event.type in kind.fulfilled_by:
+            _fulfil(kind, event)
+        if event.type in kind.cancelled_by:
+            _cancel(kind, event)
 
 
 def _earlier(at: datetime, event_id: int, than_at: datetime | None, than_id: int | None) -> bool:

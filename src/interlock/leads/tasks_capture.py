@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 WINDOW = 0.2  # seconds
 
 _last = {"at": -1e9}
+_running = {"now": False, "again": False}
 _mutex = threading.Lock()
 
 
@@ -32,14 +33,36 @@ def _immediate() -> bool:
 
 @db_task()
 def drain_captures() -> int:
-    """Process every pending capture; returns how many."""
+    """Process every pending capture; returns how many.
+
+    One drain at a time per worker process: a second task that finds one
+    running leaves it a note to look once more and returns, so the other
+    worker thread stays free for event deliveries (on SQLite two drains
+    would only queue on the one write lock).
+    """
     from interlock.leads.capture_batch import drain
 
-    done = drain()
-    if not _immediate():
-        time.sleep(WINDOW)
-        done += drain()
-    return done
+    with _mutex:
+        if _running["now"]:
+            _running["again"] = True
+            return 0
+        _running["now"] = True
+    done = 0
+    try:
+        while True:
+            done += drain()
+            if not _immediate():
+                time.sleep(WINDOW)
+                done += drain()
+            with _mutex:
+                if not _running["again"]:
+                    _running["now"] = False
+                    return done
+                _running["again"] = False
+    except BaseException:
+        with _mutex:
+            _running["now"] = _running["again"] = False
+        raise
 
 
 @db_periodic_task(crontab(minute="*"))
