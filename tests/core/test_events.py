@@ -177,3 +177,24 @@ def test_held_enqueue_queues_nothing_but_keeps_the_delivery_pending(
     with django_capture_on_commit_callbacks(execute=False) as after:
         events.record("test.happened", subject=_team("u"))
     assert len(after) == 1  # outside the block, queueing is back
+
+
+def test_listed_delivery_takes_only_due_pending_rows_in_event_order(received: Any) -> None:
+    """``deliver(event_ids=…)`` (the task after a commit) finds rows by key, not by status."""
+    with events.enqueue_held():
+        first = events.record("test.happened", subject=_team("a"))
+        second = events.record("test.happened", subject=_team("b"))
+        later = events.record("test.happened", subject=_team("c"))
+    EventDelivery.objects.filter(event=later).update(
+        next_attempt_at=timezone.now() + timedelta(minutes=5)
+    )
+    ids = [later.pk, second.pk, first.pk]
+    assert events.deliver(event_ids=ids) == 2
+    assert received["events"] == [
+        ("test.happened", first.subject_id),
+        ("test.happened", second.subject_id),
+    ]
+    # Done rows are not delivered again; the retry that is not due stays pending.
+    assert events.deliver(event_ids=ids) == 0
+    assert EventDelivery.objects.get(event=later).status == EventDelivery.Status.PENDING
+    assert events.deliver(event_ids=[999_999]) == 0

@@ -257,6 +257,28 @@ def test_activity_on_a_contact_lands_on_its_account_timeline(people: Any) -> Non
     assert contact_titles[0] == "Call: Quarterly review"
 
 
+def test_timeline_projection_replaced_not_doubled(people: Any) -> None:
+    """``project_many`` writes plain rows; a replay replaces the events' rows."""
+    from interlock.customers import timeline
+
+    account = _account(people)
+    anna = _contact(people, first_name="Anna", account=account)
+    services.activity_log(actor=people.member, kind="call", subject="Rückruf 🤝", contact=anna)
+    events.deliver()
+    logged = Event.objects.get(type="activity.logged")
+    rows = list(
+        TimelineEntry.objects.filter(event=logged).values_list(
+            "account_id", "contact_id", "kind", "title", "occurred_at"
+        )
+    )
+    assert rows == [(account.pk, anna.pk, "activity", "Call: Rückruf 🤝", logged.occurred_at)]
+    before = TimelineEntry.objects.count()
+    timeline.project_many(list(Event.objects.order_by("id")))
+    timeline.project_many([logged, logged])
+    assert TimelineEntry.objects.count() == before
+    assert timeline.project_many([]) is None
+
+
 def test_tasks_in_my_work_and_done(people: Any) -> None:
     account = _account(people)
     now = timezone.now()

@@ -125,7 +125,11 @@ def project_many(batch: Iterable[Event]) -> None:
 
     rows: list[tuple[Any, ...]] = []
     ids: list[int] = []
+    seen: set[int] = set()
     for event in batch:
+        if event.pk in seen:  # an event listed twice is projected once
+            continue
+        seen.add(event.pk)
         ids.append(event.pk)
         rows.extend(_rows(event))
     if not ids:
