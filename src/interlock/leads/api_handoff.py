@@ -15,6 +15,7 @@ from interlock.customers.models import Contact
 from interlock.leads import selectors_handoff as selectors
 from interlock.leads import services_lifecycle as services
 from interlock.leads.models import Handoff, LeadProfile, RejectionReason
+from interlock.leads.moves import BANT_FIELDS
 from interlock.leads.schemas_handoff import (
     AcceptIn,
     DisputeIn,
@@ -115,7 +116,7 @@ def contact_qualification(
         "authority": profile.authority,
         "need": profile.need,
         "timing": profile.timing,
-        "complete": all(getattr(profile, f) for f in services.BANT_FIELDS),
+        "complete": all(getattr(profile, f) for f in BANT_FIELDS),
     }
 
 

@@ -147,7 +147,7 @@ def source_of(channel: str, given: str) -> str:
 def _enter_funnel(
     contact: Contact, profile: LeadProfile, data: CaptureData, at: datetime, *, created: bool
 ) -> None:
-    from interlock.leads import services_lifecycle
+    from interlock.leads import moves, services_lifecycle
 
     stage = contact.lifecycle_stage or ""
     target = ""
@@ -161,7 +161,7 @@ def _enter_funnel(
         # The contact was inserted in this transaction: nobody else can see
         # it to move it (no row lock needed), it has no earlier transition,
         # and its profile is the one in hand. The move itself is the same.
-        services_lifecycle.first_transition(
+        moves.first_transition(
             contact=contact, profile=profile, to_stage=target, rule="capture", at=at
         )
         return

@@ -24,11 +24,9 @@ Ends with a full re-score as of now and a refresh of the report rollups.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
@@ -37,6 +35,23 @@ from interlock.core.context import Source as ActingSource
 from interlock.core.context import acting
 from interlock.customers.models import Contact
 from interlock.leads import services_lifecycle as lifecycle
+from interlock.leads.demo_parts import (
+    BANT,
+    COMMENTS,
+    DISPUTES,
+    ENGAGEMENT,
+    FIT_RULES,
+    HISTORY_DAYS,
+    LEADS,
+    OTHER_SOURCES,
+    REASONS,
+    SOURCE_OF_TYPE,
+    Flow,
+    Tally,
+    office_hours,
+    sync_stage,
+)
+from interlock.leads.demo_scoring import scoring_account_events, scoring_contact_events
 from interlock.leads.models import (
     Handoff,
     LeadProfile,
@@ -46,152 +61,6 @@ from interlock.leads.models import (
     Source,
     Stage,
 )
-
-BERLIN = ZoneInfo("Europe/Berlin")
-LEADS = 500  # at full size, plus ~120 deal contacts (an MQL costs ~15 service writes)
-HISTORY_DAYS = 730
-
-FIT_RULES: list[tuple[str, str, str, str, int]] = [
-    # (name, attribute, operator, value, points)
-    ("Zielbranche", "industry", "in", "Maschinenbau, Automobilzulieferer", 25),
-    ("Nachbarbranche", "industry", "in", "Metallverarbeitung, Elektrotechnik, Verpackung", 10),
-    ("Mittelstand", "size", "in", "50-249, 250-999", 15),
-    ("Konzern", "size", "equals", "1000+", 10),
-    ("Kleinstbetrieb", "size", "equals", "1-9", -15),
-    ("DACH", "country", "in", "DE, AT, CH", 15),
-    ("Entscheider im Titel", "title", "matches", "Leiter|Head|Geschäftsführer", 15),
-    ("Entscheidungsrolle", "buying_role", "in", "decision_maker, economic_buyer", 10),
-    ("Umsatz ab 10 Mio. €", "revenue_band", "gte", "10-50m", 5),
-    ("Freemail-Adresse", "free_mail", "equals", "true", -20),
-]
-ENGAGEMENT = {
-    "activity:meeting": 20,
-    "activity:call": 10,
-    "activity:email": 5,
-    "campaign:form": 30,
-    "campaign:attended": 25,
-    "campaign:registered": 15,
-    "campaign:responded": 15,
-    "campaign:clicked": 8,
-    "campaign:opened": 2,
-}
-# Rejection reasons (the seven seeded by migration 0002) by how often sales uses them.
-REASONS = {
-    "no-need-now": 30,
-    "wrong-persona": 18,
-    "wrong-size": 14,
-    "contact-data-wrong": 10,
-    "existing-customer": 10,
-    "wrong-region": 9,
-    "competitor": 9,
-}
-COMMENTS = {
-    "no-need-now": ["Investition erst nächstes Jahr geplant.", "Kein Projekt in Sicht."],
-    "wrong-persona": ["Ansprechpartner ist Werkstudent.", "Bitte Einkaufsleitung ansprechen."],
-    "wrong-size": ["Nur drei Mitarbeiter, kein Bedarf an Sondermaschinen."],
-    "contact-data-wrong": ["Telefonnummer falsch, E-Mail kommt zurück."],
-    "existing-customer": ["Läuft bereits über Key Account."],
-    "wrong-region": ["Sitz in Frankreich, kein Vertrieb dort."],
-    "competitor": ["Wettbewerber, informiert sich nur."],
-}
-DISPUTES = [
-    "Hat auf der Messe ein konkretes Projekt genannt, bitte nochmal anrufen.",
-    "Drei Webinare besucht und Whitepaper geladen: das ist ein echter Lead.",
-    "Firma hat 300 Mitarbeiter laut Handelsregister.",
-]
-BANT = {
-    "budget": ["ca. 250.000 €", "Budget 2026 freigegeben", "120–180 T€", "im Investitionsplan"],
-    "authority": ["Geschäftsführer entscheidet", "Einkauf und Technik gemeinsam", "Werkleiter"],
-    "need": ["Retrofit Linie 2", "Neue Montagezelle", "Steuerungstausch S5 → S7", "Prüfstand"],
-    "timing": ["Q3", "vor Jahresende", "nächstes Frühjahr", "innerhalb 6 Monaten"],
-}
-SOURCE_OF_TYPE = {
-    "trade_fair": Source.EVENT,
-    "event": Source.EVENT,
-    "webinar": Source.EVENT,
-    "paid_ads": Source.WEB_FORM,
-    "content": Source.WEB_FORM,
-    "email": Source.WEB_FORM,
-    "direct_mail": Source.OTHER,
-}
-OTHER_SOURCES = [
-    (Source.OUTBOUND, 4),
-    (Source.REFERRAL, 2),
-    (Source.WEB_FORM, 2),
-    (Source.IMPORT, 1),
-    (Source.PARTNER, 1),
-]
-
-
-@dataclass
-class Tally:
-    leads: int = 0
-    mql: int = 0
-    handoffs: int = 0
-    accepted: int = 0
-    rejected: int = 0
-    disputed: int = 0
-    settled: int = 0
-    sql: int = 0
-    deals: int = 0
-    won: int = 0
-    recycled_back: int = 0
-    open: int = 0
-
-
-class _Flow:
-    """One contact's walk through the funnel; ``at`` only moves forward."""
-
-    def __init__(self, seeder: LeadSeeder, contact: Contact, at: datetime, limit: datetime):
-        self.s = seeder
-        self.contact = contact
-        self.at = at
-        self.limit = limit  # nothing may happen after this (now, or the contact's first deal)
-
-    def later(self, low_hours: float, high_hours: float, *, office: bool = True) -> bool:
-        """Move the clock on; False when the next step would lie beyond the limit."""
-        rng = self.s.rng
-        moment = self.at + timedelta(hours=rng.uniform(low_hours, high_hours))
-        if office:
-            moment = _office(moment, rng)
-        if moment >= self.limit:
-            return False
-        self.at = moment
-        return True
-
-    def answer_delay(self) -> bool:
-        """Sales answers within hours mostly, sometimes after a day or more."""
-        roll = self.s.rng.random()
-        if roll < 0.7:
-            low, high = 0.1, 4.0
-        elif roll < 0.92:
-            low, high = 4.0, 30.0
-        else:
-            low, high = 30.0, 120.0
-        moment = self.at + timedelta(hours=self.s.rng.uniform(low, high))
-        moment = _office(moment, self.s.rng) if moment.astimezone(BERLIN).hour >= 17 else moment
-        if moment >= self.limit:
-            return False
-        self.at = moment
-        return True
-
-
-def _sync(contact: Contact) -> None:
-    """The handoff services move a locked copy of the contact: read its stage back."""
-    contact.lifecycle_stage = (
-        Contact.all_objects.filter(pk=contact.pk).values_list("lifecycle_stage", flat=True).get()
-    )
-
-
-def _office(moment: datetime, rng: Any) -> datetime:
-    """The moment, or the next working morning when it falls outside office hours."""
-    local = moment.astimezone(BERLIN)
-    if local.weekday() < 5 and 8 <= local.hour < 17:
-        return moment
-    day = local.date() + timedelta(days=0 if local.hour < 8 else 1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(8, rng.randint(0, 59)), tzinfo=BERLIN)
 
 
 class LeadSeeder:
@@ -268,7 +137,7 @@ class LeadSeeder:
         pool = [u for u in self.users.values() if u.pk in ids] or [self.admin]
         return self.rng.choice(pool)
 
-    def _handoff_round(self, flow: _Flow, handoff: Handoff | None) -> str:
+    def _handoff_round(self, flow: Flow, handoff: Handoff | None) -> str:
         """Answer a handoff; returns the contact's stage afterwards ("" when left open)."""
         rng, t = self.rng, self.tally
         if handoff is None:
@@ -281,7 +150,7 @@ class LeadSeeder:
         rep = self._responder(handoff)
         if rng.random() < 0.7:
             lifecycle.handoff_accept(actor=rep, handoff=handoff, at=flow.at)
-            _sync(flow.contact)
+            sync_stage(flow.contact)
             t.accepted += 1
             return self._after_sal(flow, rep)
         code = rng.choices(list(REASONS), list(REASONS.values()))[0]
@@ -292,7 +161,7 @@ class LeadSeeder:
             comment=rng.choice(COMMENTS[code]) if rng.random() < 0.7 else "",
             at=flow.at,
         )
-        _sync(flow.contact)
+        sync_stage(flow.contact)
         t.rejected += 1
         self.reasons[code] += 1
         # A few disputes; the first ones come whatever the dice say, so that even a
@@ -314,7 +183,7 @@ class LeadSeeder:
                     note="Nochmal ansehen." if overturn else "Ablehnung bleibt bestehen.",
                     at=flow.at,
                 )
-                _sync(flow.contact)
+                sync_stage(flow.contact)
                 t.settled += 1
                 if overturn:
                     again = (
@@ -328,7 +197,7 @@ class LeadSeeder:
             return self._come_back(flow)
         return stage
 
-    def _come_back(self, flow: _Flow) -> str:
+    def _come_back(self, flow: Flow) -> str:
         """A recycled lead shows interest again: lead, later MQL and a new handoff."""
         lifecycle.lifecycle_change(
             actor=self.rng.choice(self.marketers),
@@ -342,7 +211,7 @@ class LeadSeeder:
             return Stage.LEAD
         return self._to_mql(flow)
 
-    def _to_mql(self, flow: _Flow) -> str:
+    def _to_mql(self, flow: Flow) -> str:
         handoff = lifecycle.promote_to_mql(
             contact=flow.contact, reason="Fit und Engagement erreicht", at=flow.at
         )
@@ -352,7 +221,7 @@ class LeadSeeder:
         handoff = Handoff.objects.select_related("assignee", "contact").get(pk=handoff.pk)
         return self._handoff_round(flow, handoff) or Stage.MQL
 
-    def _after_sal(self, flow: _Flow, rep: Any) -> str:
+    def _after_sal(self, flow: Flow, rep: Any) -> str:
         rng = self.rng
         roll = rng.random()
         if roll < 0.5 and flow.later(24 * 2, 24 * 21):
@@ -380,7 +249,7 @@ class LeadSeeder:
             return Stage.RECYCLED
         return Stage.SAL
 
-    def _deal(self, flow: _Flow, rep: Any) -> str:
+    def _deal(self, flow: Flow, rep: Any) -> str:
         from interlock.sales import services as sales
 
         contact = flow.contact
@@ -438,7 +307,7 @@ class LeadSeeder:
         rng = self.rng
         if contact.lifecycle_stage:
             return contact.lifecycle_stage
-        flow = _Flow(self, contact, start, limit)
+        flow = Flow(self, contact, start, limit)
         if not sourced:
             self._set_source(contact, source, campaign_id)
         if source in (Source.WEB_FORM, Source.EVENT) or rng.random() < 0.5:
@@ -471,7 +340,7 @@ class LeadSeeder:
         from interlock.leads.lifecycle import allowed
 
         created = deal.created_at
-        start = _office(max(contact.created_at, created - timedelta(days=150)), self.rng)
+        start = office_hours(max(contact.created_at, created - timedelta(days=150)), self.rng)
         if created - start < timedelta(days=10) or contact.lifecycle_stage:
             return
         self.deals_allowed = False
@@ -484,7 +353,7 @@ class LeadSeeder:
             lifecycle.handoff_accept(
                 actor=self._responder(waiting), handoff=waiting, at=created - timedelta(minutes=30)
             )
-            _sync(contact)
+            sync_stage(contact)
         steps = [(Stage.OPPORTUNITY, created, "deal.created")]
         if won_at is not None:
             steps.append((Stage.CUSTOMER, won_at, "deal.won"))
@@ -549,7 +418,7 @@ class LeadSeeder:
                 if rng.random() < 0.1:  # some fresh ones, so the queues are not empty
                     begin = max(begin, limit - timedelta(days=10))
                 span = max(3600.0, (limit - begin).total_seconds())
-                at = _office(begin + timedelta(seconds=span * rng.random()), rng)
+                at = office_hours(begin + timedelta(seconds=span * rng.random()), rng)
                 source = rng.choices(
                     [s for s, _w in OTHER_SOURCES], [w for _s, w in OTHER_SOURCES]
                 )[0]
@@ -615,55 +484,6 @@ def seed_leads(ctx: demo.DemoContext) -> None:
         f"{t.deals} deals ({t.won} won), {t.recycled_back} recycled came back, "
         f"{promoted} promoted by the final re-score."
     )
-
-
-# --- delivering the seed's scoring events in bulk -------------------------------------------
-
-
-def _rescore_stale(contact_times: dict[int, datetime]) -> None:
-    """Score the contacts not scored since their latest event (the seed scored everyone)."""
-    from django.utils import timezone
-
-    from interlock.leads.scoring import score_contact, scoring_settings
-
-    if RescoreJob.objects.filter(status=RescoreJob.Status.QUEUED).exists():
-        return  # a queued re-scoring of everyone follows the seed: it scores them all
-    version = scoring_settings().version
-    fresh = dict(
-        LeadProfile.objects.filter(
-            pk__in=list(contact_times), scoring_version=version, scored_at__isnull=False
-        ).values_list("pk", "scored_at")
-    )
-    alive = set(Contact.objects.filter(pk__in=list(contact_times)).values_list("pk", flat=True))
-    now = timezone.now()
-    for contact_id in sorted(contact_times):
-        scored = fresh.get(contact_id)
-        if contact_id in alive and (scored is None or scored < contact_times[contact_id]):
-            score_contact(contact_id=contact_id, at=now)
-
-
-def scoring_contact_events(chunk: list[Any]) -> None:
-    """Bulk form of ``leads.scoring.contact`` for the seed: one scoring per stale contact."""
-    latest: dict[int, datetime] = {}
-    for event in chunk:
-        contact_id = event.payload.get("contact_id")
-        if isinstance(contact_id, int):
-            latest[contact_id] = max(latest.get(contact_id, event.occurred_at), event.occurred_at)
-    _rescore_stale(latest)
-
-
-def scoring_account_events(chunk: list[Any]) -> None:
-    """Bulk form of ``leads.scoring.account``: the contacts of the accounts, as above."""
-    latest: dict[int, datetime] = {}
-    for event in chunk:
-        if isinstance(event.payload.get("account_id"), int):
-            latest[event.payload["account_id"]] = event.occurred_at
-    times: dict[int, datetime] = {}
-    for contact_id, account_id in Contact.objects.filter(account_id__in=list(latest)).values_list(
-        "pk", "account_id"
-    ):
-        times[contact_id] = latest[account_id]
-    _rescore_stale(times)
 
 
 def register() -> None:

@@ -211,7 +211,7 @@ def _profile(contact: Contact) -> LeadProfile:
     if cached is not None:
         return cached
     try:
-        from interlock.leads.services_lifecycle import lead_profile  # type: ignore[import-not-found,unused-ignore]
+        from interlock.leads.moves import lead_profile
     except ImportError:
         return LeadProfile.objects.get_or_create(contact=contact)[0]
     return lead_profile(contact)  # type: ignore[no-any-return,unused-ignore]

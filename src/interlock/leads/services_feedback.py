@@ -22,13 +22,11 @@ from django.utils.translation import gettext as _
 
 from interlock.core import events, policy
 from interlock.leads.models import Handoff, Stage
+from interlock.leads.moves import handoff_payload, lock_contact, require
 from interlock.leads.services_lifecycle import (
     _answer,
-    _handoff_payload,
-    _lock_contact,
     _lock_open,
     _move_if_allowed,
-    _require,
     lifecycle_change,
 )
 
@@ -65,7 +63,7 @@ def handoff_answer_rejection(
             subject=locked,
             actor=actor,
             occurred_at=at,
-            payload=_handoff_payload(locked, note=note),
+            payload=handoff_payload(locked, note=note),
         )
     return locked
 
@@ -78,7 +76,7 @@ def handoff_accept_by_default(*, handoff: Handoff, at: datetime | None = None) -
     """
     at = at or timezone.now()
     with transaction.atomic():
-        contact = _lock_contact(handoff.contact)
+        contact = lock_contact(handoff.contact)
         locked = _lock_open(handoff)
         _answer(locked, None, Handoff.Status.ACCEPTED, BY_DEFAULT_COMMENT, at)
         locked.full_clean(exclude=["response_seconds"])
@@ -89,7 +87,7 @@ def handoff_accept_by_default(*, handoff: Handoff, at: datetime | None = None) -
             subject=locked,
             actor=None,
             occurred_at=at,
-            payload=_handoff_payload(
+            payload=handoff_payload(
                 locked,
                 response_seconds=locked.response_seconds,
                 comment=locked.comment,
@@ -106,7 +104,7 @@ def handoff_return_to_marketing(
 
     The lifecycle move withdraws the handoff (``lead.handoff_withdrawn``).
     """
-    _require(actor, "lead.respond", handoff)
+    require(actor, "lead.respond", handoff)
     if handoff.status != Handoff.Status.OPEN:
         raise ValidationError(_("Only a lead that still waits in a queue can be returned."))
     lifecycle_change(
@@ -125,7 +123,7 @@ def handoff_reassign(
     *, handoff: Handoff, assignee_id: int | None, actor: Any = None, at: datetime | None = None
 ) -> Handoff:
     """Give an open handoff to another person of the queue, or back to the queue (None)."""
-    _require(actor, "lead.respond", handoff)
+    require(actor, "lead.respond", handoff)
     if assignee_id is not None:
         user = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
         if user is None:
@@ -145,6 +143,6 @@ def handoff_reassign(
             subject=locked,
             actor=actor,
             occurred_at=at,
-            payload=_handoff_payload(locked, previous_assignee_id=previous),
+            payload=handoff_payload(locked, previous_assignee_id=previous),
         )
     return locked

@@ -20,7 +20,7 @@ def _targets(event: Any) -> list[tuple[int | None, int | None]]:
 
 
 def _stage(value: str) -> str:
-    from interlock.leads.services_lifecycle import stage_label
+    from interlock.leads.moves import stage_label
 
     return stage_label(value) if value else _t("no stage")
 

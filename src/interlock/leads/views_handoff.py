@@ -25,7 +25,7 @@ from interlock.core import policy
 from interlock.core.forms import add_service_errors
 from interlock.core.views import HtmxHttpRequest
 from interlock.customers.models import Contact
-from interlock.leads import lifecycle, services_handoff, services_lifecycle
+from interlock.leads import lifecycle, moves, services_handoff, services_lifecycle
 from interlock.leads import selectors_handoff as selectors
 from interlock.leads.forms_handoff import (
     AcceptForm,
@@ -293,12 +293,12 @@ def _panel(
     profile = LeadProfile.objects.filter(contact=contact).first()
     open_handoff = selectors.open_handoff(contact.pk)
     current = contact.lifecycle_stage or ""
-    bant = {f: getattr(profile, f) if profile else "" for f in services_lifecycle.BANT_FIELDS}
+    bant = {f: getattr(profile, f) if profile else "" for f in moves.BANT_FIELDS}
     last = selectors.last_handoff(contact.pk)
     context = {
         "contact": contact,
         "stage": current,
-        "stage_label": services_lifecycle.stage_label(current) if current else "",
+        "stage_label": moves.stage_label(current) if current else "",
         "next_stages": lifecycle.next_stages(current),
         "stage_form": forms.get("stage_form") or StageForm(current=current),
         "qualify_form": forms.get("qualify_form") or QualifyForm(initial=bant),
@@ -371,7 +371,7 @@ def contact_stage(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 _("%(contact)s is now %(stage)s.")
                 % {
                     "contact": contact,
-                    "stage": services_lifecycle.stage_label(contact.lifecycle_stage),
+                    "stage": moves.stage_label(contact.lifecycle_stage),
                 },
             )
             if request.htmx:
