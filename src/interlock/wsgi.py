@@ -1,6 +1,7 @@
 """The WSGI application, with the garbage collector kept off the long-lived heap.
 
-A worker's heap is mostly objects that live as long as the process: modules,
+Each worker imports the URL modules and translation catalogs before it
+serves (``_warm_up``). A worker's heap is mostly objects that live as long as the process: modules,
 URL patterns, templates, compiled SQL, API schemas. Python's cyclic
 collector still walks all of them in every full collection, which showed up
 as the slowest one percent of requests. So each worker freezes what it holds
@@ -28,6 +29,24 @@ django_application = get_wsgi_application()
 WARM_REQUESTS = 200  # after these, the lazy caches (URLs, templates, SQL) are filled
 
 
+def _warm_up() -> None:
+    """Load now what the first request would load: every URL module (views, API
+    schemas) and the translation catalogs.
+
+    gunicorn imports this module in each worker before it accepts
+    connections; left to the first request, this cost a worker that had not
+    served yet 1–3 s on its first requests under load.
+    """
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018  (the property imports the URLconf)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Interlock")
+
+
 def _freeze() -> None:
     gc.collect()
     gc.freeze()
@@ -49,6 +68,7 @@ def _frozen_after_warm_up(app: Callable[..., Iterable[bytes]]) -> Callable[..., 
     return application
 
 
+_warm_up()
 if env_bool("INTERLOCK_GC_FREEZE", True):
     _freeze()
     application = _frozen_after_warm_up(django_application)
