@@ -207,7 +207,7 @@ def _deliver_listed(
 ) -> int:
     """The due deliveries among the listed ones (the task after a commit names its events).
 
-    Looked up by key (the ``delivery_once`` index or the primary key) and
+    Looked up by key (the index on ``event_id``, or the primary key) and
     filtered here: a query on the status would walk every pending row first,
     and during a burst of captures tens of thousands are pending.
     """
