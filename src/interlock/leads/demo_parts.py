@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from interlock.customers.models import Contact
 from interlock.leads.models import (
     Source,
 )
-
-if TYPE_CHECKING:
-    from interlock.leads.demo import LeadSeeder
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LEADS = 500  # at full size, plus ~120 deal contacts (an MQL costs ~15 service writes)
@@ -113,10 +110,16 @@ class Tally:
     open: int = 0
 
 
+class Seeder(Protocol):
+    """What :class:`Flow` needs of the seeder: its random source."""
+
+    rng: Any
+
+
 class Flow:
     """One contact's walk through the funnel; ``at`` only moves forward."""
 
-    def __init__(self, seeder: LeadSeeder, contact: Contact, at: datetime, limit: datetime):
+    def __init__(self, seeder: Seeder, contact: Contact, at: datetime, limit: datetime):
         self.s = seeder
         self.contact = contact
         self.at = at
