@@ -1,10 +1,10 @@
 """The WSGI application, with the garbage collector kept off the long-lived heap.
 
 Each worker imports the URL modules and translation catalogs before it
-serves (``_warm_up``). A worker's heap is mostly objects that live as long as the process: modules,
-URL patterns, templates, compiled SQL, API schemas. Python's cyclic
-collector still walks all of them in every full collection, which showed up
-as the slowest one percent of requests. So each worker freezes what it holds
+serves (``_warm_up``). A worker's heap is mostly objects that live as long
+as the process: modules, URL patterns, templates, compiled SQL, API
+schemas. Python's cyclic collector still walks all of them in every full
+collection, which showed up as the slowest one percent of requests. So each worker freezes what it holds
 once at start and once more after its first requests have filled the lazy
 caches (``gc.freeze`` moves them out of the collector's generations); the
 collector keeps running for everything a request creates.

@@ -117,7 +117,7 @@ def project_many(batch: Iterable[Event]) -> None:
     """Write the timeline rows of many events at once (one delivery chunk, demo seeding).
 
     Idempotent like :func:`project`: the events' old rows are replaced. The
-    rows go in with one plain statement per table (``executemany`` on SQLite,
+    new rows go in with one plain statement (``executemany`` on SQLite,
     ``COPY`` on PostgreSQL), not through model instances: the timeline is the
     subscriber with the most events.
     """
@@ -134,13 +134,10 @@ def project_many(batch: Iterable[Event]) -> None:
         rows.extend(_rows(event))
     if not ids:
         return
-    table = TimelineEntry._meta.db_table
+    for start in range(0, len(ids), 500):
+        TimelineEntry.objects.filter(event_id__in=ids[start : start + 500]).delete()
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            marks = ", ".join(["%s"] * len(part))
-            cursor.execute(f"DELETE FROM {table} WHERE event_id IN ({marks})", part)  # noqa: S608
-        ob.write_rows(cursor, table, _COLUMNS, rows)
+        ob.write_rows(cursor, TimelineEntry._meta.db_table, _COLUMNS, rows)
 
 
 _COLUMNS = ("event_id", "account_id", "contact_id", "kind", "occurred_at", "title", "summary")
