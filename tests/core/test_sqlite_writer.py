@@ -209,3 +209,46 @@ def test_in_memory_databases_skip_the_lock() -> None:
 )
 def test_what_counts_as_a_read(sql: str, read: bool) -> None:
     assert is_read(sql) is read
+
+
+@pytest.fixture
+def background() -> Any:
+    """This process writes as the worker does; restored afterwards."""
+    from interlock.core.sqlite.base import _Background
+
+    saved = (_Background.pause, _Background.share)
+    yield _Background
+    _Background.pause, _Background.share = saved
+
+
+def test_the_worker_rests_nine_times_what_it_held_while_others_write(
+    db_file: Path, background: Any
+) -> None:
+    import time
+
+    from interlock.core.sqlite.base import WriterLock, yield_to_requests
+
+    yield_to_requests()  # the defaults: 2 ms pause, a tenth of the write time
+    assert background.share == pytest.approx(0.1)
+    lock = WriterLock(f"{db_file}-writer.lock")
+    lock.acquire(1.0)
+    lock.contended_at = time.monotonic()  # a web request asked meanwhile
+    time.sleep(0.02)
+    lock.release()
+    rest = lock.rest_until - time.monotonic()
+    assert 0.15 < rest < 0.5  # 9 × ~20 ms
+    # Nobody else wrote in the last second: only the 2 ms pause.
+    quiet = WriterLock(f"{db_file}-writer.lock")
+    quiet.acquire(1.0)
+    time.sleep(0.02)
+    quiet.release()
+    assert quiet.rest_until - time.monotonic() <= 0.002
+
+
+def test_the_write_share_is_kept_within_bounds(background: Any) -> None:
+    from interlock.core.sqlite.base import yield_to_requests
+
+    yield_to_requests(share=0.0)
+    assert background.share == pytest.approx(0.05)
+    yield_to_requests(share=3)
+    assert background.share == 1.0
