@@ -31,6 +31,7 @@ def test_size_stays_within_bounds_and_grows_at_most_twofold(
 
 def test_size_follows_the_cost_per_item(settings: Any) -> None:
     settings.WRITE_BUDGET_MS = 20
+    settings.WRITE_BUDGET_ALONE_MS = 1  # never below the shared budget: 20 ms here too
     pace = Pace(start=10, most=1000)
     pace.took(10, 0.010)  # 1 ms each: 20 fit; grows twofold at most
     assert pace.size() == 20
@@ -46,6 +47,25 @@ def test_size_follows_the_cost_per_item(settings: Any) -> None:
 
 def test_never_below_the_least(settings: Any) -> None:
     settings.WRITE_BUDGET_MS = 1
+    settings.WRITE_BUDGET_ALONE_MS = 1
     pace = Pace(start=10, most=100, least=5)
     pace.took(10, 1.0)
     assert pace.size() == 5
+
+
+def test_alone_the_budget_is_longer(settings: Any, tmp_path: Any) -> None:
+    import time
+
+    from interlock.core.sqlite.base import writer_lock
+
+    settings.WRITE_BUDGET_MS = 20
+    settings.WRITE_BUDGET_ALONE_MS = 100
+    lock = writer_lock(str(tmp_path / "db-writer.lock"))
+    lock.contended_at = -1e9
+    pace = Pace(start=100, most=1000)
+    pace.took(100, 0.100)  # 1 ms each, nobody else writing: 100 fit
+    assert pace.size() == 100
+    lock.contended_at = time.monotonic()  # another process held the lock just now
+    pace.took(100, 0.100)
+    assert pace.size() == 20
+    lock.contended_at = -1e9

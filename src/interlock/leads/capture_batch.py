@@ -16,7 +16,8 @@ company-only lead, a second submission of one address) goes through
 ``process_one`` after the batch, in order. If the set-based step fails, the
 batch rolls back and every submission of it goes through ``process_one``,
 which keeps the reason of any that cannot be processed: nothing is lost.
-Contacts the MQL rule promotes are handed off (routing) after the commit.
+New contacts the MQL rule promotes are handed off through routing in the
+same transaction, set-based too (``capture_promote``).
 """
 
 # Table and column names in SQL come from the models' _meta; values are parameters.
@@ -41,11 +42,11 @@ from interlock.customers.bulk_rules import ACCOUNTS, CONTACTS
 from interlock.customers.bulk_write import select_in
 from interlock.customers.models import Account, Contact
 from interlock.leads import capture_write as write
-from interlock.leads import scoring
 from interlock.leads.capture_one import process_one
+from interlock.leads.capture_promote import promote
 from interlock.leads.capture_write import ACCOUNT_VALUES, Item
 from interlock.leads.models import Capture, Stage
-from interlock.leads.services_capture import data_of, deliver_once, lock_keys
+from interlock.leads.services_capture import data_of, lock_keys
 from interlock.org import bulk as ob
 from interlock.org.models import User
 
@@ -144,28 +145,11 @@ def process_batch(size: int = BATCH) -> int:
         bulk, single = [], [Item(capture=c, data=data_of(c)) for c in captures]
     else:
         _pace().took(len(captures), time.perf_counter() - started)
-    # After the batch commits: one transaction each.
-    settings = scoring.scoring_settings()
-    for item in bulk:
-        if write.meets_mql(item, settings):
-            _promote(item)
+    # After the batch commits: the rest one by one, one transaction each.
     for item in single:
         item.capture.refresh_from_db()
         process_one(item.capture)
     return len(captures)
-
-
-def _promote(item: Item) -> None:
-    """The MQL rule fired for a new contact: the handoff through routing."""
-    assert item.profile is not None
-    capture = item.capture
-    source = ActingSource.API if capture.channel == "api" else ActingSource.SYSTEM
-    try:
-        with acting(capture.actor, source, None), transaction.atomic(), deliver_once():
-            contact = Contact.all_objects.select_related("account").get(pk=item.contact_id)
-            scoring.promote_contact(contact, item.profile, at=capture.at)
-    except Exception:  # the lead is stored and scored; the nightly rescore promotes it later
-        log.exception("promoting captured contact %s failed", item.contact_id)
 
 
 def _keys(items: Sequence[Item]) -> list[str]:
@@ -232,6 +216,7 @@ def _write_group(items: list[Item]) -> None:
         write.captures(cursor, items)
         write.responses(cursor, items)
         write.captured_events(cursor, items)
+        promote(cursor, items)
 
 
 # --- accounts and contacts ------------------------------------------------------------

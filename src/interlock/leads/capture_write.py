@@ -84,7 +84,7 @@ def profiles(items: list[Item]) -> None:
         profiles.append(profile)
     with connection.cursor() as cursor:
         insert_objects(cursor, profiles)
-    _audit_created(profiles)
+    audit_created(profiles)
 
 
 def meets_mql(item: Item, settings: Any) -> bool:
@@ -94,7 +94,7 @@ def meets_mql(item: Item, settings: Any) -> bool:
     return scoring.meets_mql(profile, settings) and scoring.may_become_mql(item.stage)
 
 
-def _audit_created(objects: Sequence[Any]) -> None:
+def audit_created(objects: Sequence[Any]) -> None:
     """The audit entries auditlog writes for these new rows, in one statement."""
     if not objects:
         return
@@ -112,7 +112,7 @@ def _audit_created(objects: Sequence[Any]) -> None:
 # --- the first move, the captures, the responses, the events ------------------------------
 
 
-def _event(
+def event_row(
     kind: str, subject: str, pk: int, at: datetime, payload: dict[str, Any]
 ) -> tuple[Any, ...]:
     ctx = ob.audit_context()
@@ -127,7 +127,7 @@ def _event(
     )
 
 
-def _name(item: Item) -> str:
+def contact_name(item: Item) -> str:
     data = item.data
     last = data.last_name or data.email.split("@", 1)[0]
     return " ".join(p for p in (data.first_name, last) if p)
@@ -157,7 +157,7 @@ def transitions(cursor: Any, items: list[Item]) -> None:
     for item, move in zip(items, moves, strict=True):
         payload = {
             "contact_id": item.contact_id,
-            "contact_name": _name(item),
+            "contact_name": contact_name(item),
             "owner_id": None,
             "account_id": item.account_id,
             "from": "",
@@ -168,7 +168,7 @@ def transitions(cursor: Any, items: list[Item]) -> None:
             "seconds_in_previous": 0,
         }
         events.append(
-            _event(
+            event_row(
                 "lead.stage_changed",
                 core_events.subject_label(Contact),
                 item.contact_id,
@@ -221,7 +221,7 @@ def responses(cursor: Any, items: list[Item]) -> None:
             )
         )
     insert_objects(cursor, members)
-    _audit_created(members)
+    audit_created(members)
     insert_objects(cursor, responses)
     events = []
     for item, response in zip(with_campaign, responses, strict=True):
@@ -238,7 +238,7 @@ def responses(cursor: Any, items: list[Item]) -> None:
             "scored": True,
         }
         events.append(
-            _event(
+            event_row(
                 "campaign.responded",
                 core_events.subject_label(CampaignResponse),
                 response.pk,
@@ -264,7 +264,7 @@ def captured_events(cursor: Any, items: list[Item]) -> None:
             "consent": bool(capture.consent_text),
         }
         events.append(
-            _event(
+            event_row(
                 "lead.captured", core_events.subject_label(Capture), capture.pk, capture.at, payload
             )
         )

@@ -241,6 +241,27 @@ def due(team: Team, start: datetime) -> datetime:
         return start + timedelta(hours=ANSWER_HOURS)
 
 
+class Deadlines:
+    """Answer-by times of many handoffs (one batch): each team's calendar read once."""
+
+    def __init__(self) -> None:
+        self._specs: dict[int, Any] = {}
+
+    def due(self, team: Team, start: datetime) -> datetime:
+        from interlock.org import business_time
+        from interlock.org.selectors import calendar_spec
+
+        if team.pk not in self._specs:
+            try:
+                self._specs[team.pk] = calendar_spec(team)
+            except BusinessCalendar.DoesNotExist:
+                self._specs[team.pk] = None
+        spec = self._specs[team.pk]
+        if spec is None:  # a team without a calendar: plain hours, as ``due``
+            return start + timedelta(hours=ANSWER_HOURS)
+        return business_time.add_business_hours(spec, start=start, hours=ANSWER_HOURS)
+
+
 def business_seconds(team: Team, start: datetime, end: datetime) -> int:
     from interlock.org.selectors import business_hours_between
 

@@ -195,84 +195,129 @@ def _open_load(user_ids: list[int]) -> dict[int, int]:
     return {row["assignee_id"]: row["n"] for row in rows}
 
 
-def _round_robin(rule: RoutingRule) -> tuple[User | None, str]:
-    """The next rep after the last one chosen who is below capacity (None if all are full)."""
-    reps = _candidates(rule)
-    if not reps:
-        return None, _("the rule has no reps and the team no members: team queue")
-    load = _open_load([u.pk for u in reps]) if rule.capacity is not None else {}
-    start = 0
-    if rule.last_user_id is not None:
-        after = [i for i, u in enumerate(reps) if u.pk > rule.last_user_id]
-        start = after[0] if after else 0
-    order = reps[start:] + reps[:start]
-    for rep in order:
-        if rule.capacity is None or load.get(rep.pk, 0) < rule.capacity:
-            return rep, _("round robin")
-    return None, _(
-        "all %(n)d reps have %(cap)d or more open leads (capacity): team queue, nobody yet"
-    ) % {"n": len(reps), "cap": rule.capacity}
+class Router:
+    """Routing decisions; what they read is kept for the next one.
 
+    One router serves one transaction: ``route_contact`` makes its own, the
+    worker's capture batch shares one among all the contacts it promotes
+    (``capture_promote``). With ``lock`` a round-robin rule is read again
+    under a row lock the first time it matches: two leads routed at the same
+    moment by different transactions would otherwise both read the same
+    ``last_user_id`` and go to the same rep (and could both pass the capacity
+    check). ``took`` keeps the rule's last rep and the reps' open leads
+    current for the next decision of the same transaction.
+    """
 
-def _choose(rule: RoutingRule, contact: Contact) -> tuple[User | None, str]:
-    if rule.method == RoutingRule.Method.QUEUE:
-        return None, _("team queue")
-    if rule.method == RoutingRule.Method.ACCOUNT_OWNER:
-        account = contact.account
-        owner = account.owner if account is not None else None
-        if owner is not None and owner.is_active:
-            return owner, _("owner of the account")
-        return None, _("the account has no active owner: team queue")
-    return _round_robin(rule)
+    def __init__(self, *, lock: bool) -> None:
+        self.lock = lock
+        self._rules: list[RoutingRule] | None = None
+        self._locked: set[int] = set()
+        self._reps: dict[int, list[User]] = {}
+        self._load: dict[int, int] = {}
 
+    def rules(self) -> list[RoutingRule]:
+        if self._rules is None:
+            query = RoutingRule.objects.filter(active=True).select_related("team")
+            self._rules = list(query.order_by("position", "id"))
+        return self._rules
 
-def _decide(contact: Contact, at: datetime, *, lock: bool) -> Choice:
-    account = contact.account
-    rules = (
-        RoutingRule.objects.filter(active=True).select_related("team").order_by("position", "id")
-    )
-    for rule in rules:
-        if rule.team.deleted_at is not None:
-            continue
-        if not matches(rule.conditions or {}, account):
-            continue
-        if lock and rule.method == RoutingRule.Method.ROUND_ROBIN:
-            # Two leads routed by this rule at the same moment would both read
-            # the same last_user_id and go to the same rep (and could both pass
-            # the capacity check); the row lock makes the second wait its turn.
-            rule = RoutingRule.objects.select_for_update().select_related("team").get(pk=rule.pk)
-        user, how = _choose(rule, contact)
-        choice = Choice(team=rule.team, rule=rule, rule_name=rule.name, intended_user=user)
-        choice.explanation = _("rule “%(rule)s” matched; %(how)s") % {"rule": rule.name, "how": how}
-        if user is not None:
-            from interlock.org.selectors import effective_assignee
+    def _fresh(self, rule: RoutingRule) -> RoutingRule:
+        if not self.lock or rule.pk in self._locked:
+            return rule
+        locked = RoutingRule.objects.select_for_update().select_related("team").get(pk=rule.pk)
+        self._locked.add(rule.pk)
+        rules = self.rules()
+        rules[rules.index(rule)] = locked
+        return locked
 
-            actual = effective_assignee(user, at)
-            choice.user = actual
-            if actual.pk != user.pk:
-                choice.explanation += "; " + _("%(user)s is away, deputy %(deputy)s takes it") % {
-                    "user": user,
-                    "deputy": actual,
-                }
-        return choice
-    team = default_team()
-    return Choice(
-        team=team,
-        rule_name=_("default queue"),
-        explanation=_("no rule matched: default queue %(team)s") % {"team": team},
-    )
+    def _open(self, reps: list[User]) -> dict[int, int]:
+        missing = [u.pk for u in reps if u.pk not in self._load]
+        if missing:
+            found = _open_load(missing)
+            for pk in missing:
+                self._load[pk] = found.get(pk, 0)
+        return self._load
+
+    def _round_robin(self, rule: RoutingRule) -> tuple[User | None, str]:
+        """The next rep after the last one chosen who is below capacity (None if all are full)."""
+        if rule.pk not in self._reps:
+            self._reps[rule.pk] = _candidates(rule)
+        reps = self._reps[rule.pk]
+        if not reps:
+            return None, _("the rule has no reps and the team no members: team queue")
+        load = self._open(reps) if rule.capacity is not None else {}
+        start = 0
+        if rule.last_user_id is not None:
+            after = [i for i, u in enumerate(reps) if u.pk > rule.last_user_id]
+            start = after[0] if after else 0
+        order = reps[start:] + reps[:start]
+        for rep in order:
+            if rule.capacity is None or load.get(rep.pk, 0) < rule.capacity:
+                return rep, _("round robin")
+        return None, _(
+            "all %(n)d reps have %(cap)d or more open leads (capacity): team queue, nobody yet"
+        ) % {"n": len(reps), "cap": rule.capacity}
+
+    def _choose(self, rule: RoutingRule, account: Account | None) -> tuple[User | None, str]:
+        if rule.method == RoutingRule.Method.QUEUE:
+            return None, _("team queue")
+        if rule.method == RoutingRule.Method.ACCOUNT_OWNER:
+            owner = account.owner if account is not None else None
+            if owner is not None and owner.is_active:
+                return owner, _("owner of the account")
+            return None, _("the account has no active owner: team queue")
+        return self._round_robin(rule)
+
+    def decide(self, account: Account | None, at: datetime) -> Choice:
+        """The first matching rule for a contact of ``account`` (None: no account)."""
+        for rule in self.rules():
+            if rule.team.deleted_at is not None:
+                continue
+            if not matches(rule.conditions or {}, account):
+                continue
+            if rule.method == RoutingRule.Method.ROUND_ROBIN:
+                rule = self._fresh(rule)
+            user, how = self._choose(rule, account)
+            choice = Choice(team=rule.team, rule=rule, rule_name=rule.name, intended_user=user)
+            choice.explanation = _("rule “%(rule)s” matched; %(how)s") % {
+                "rule": rule.name,
+                "how": how,
+            }
+            if user is not None:
+                from interlock.org.selectors import effective_assignee
+
+                actual = effective_assignee(user, at)
+                choice.user = actual
+                if actual.pk != user.pk:
+                    choice.explanation += "; " + _(
+                        "%(user)s is away, deputy %(deputy)s takes it"
+                    ) % {"user": user, "deputy": actual}
+            return choice
+        team = default_team()
+        return Choice(
+            team=team,
+            rule_name=_("default queue"),
+            explanation=_("no rule matched: default queue %(team)s") % {"team": team},
+        )
+
+    def took(self, choice: Choice) -> None:
+        """The choice was written: the rule's last rep and the open leads move on."""
+        if choice.rule is not None and choice.intended_user is not None:
+            choice.rule.last_user_id = choice.intended_user.pk
+        if choice.user is not None and choice.user.pk in self._load:
+            self._load[choice.user.pk] += 1
 
 
 def route_preview(contact: Contact, at: datetime | None = None) -> Choice:
     """Which rule would take ``contact`` now, and whom it would get; writes nothing."""
-    return _decide(contact, at or timezone.now(), lock=False)
+    return Router(lock=False).decide(contact.account, at or timezone.now())
 
 
 def route_contact(*, contact: Contact, at: datetime | None = None) -> Assignment:
     """Assign ``contact``: the first matching rule, else the default queue (never fails)."""
     at = at or timezone.now()
     with transaction.atomic():
-        choice = _decide(contact, at, lock=True)
+        choice = Router(lock=True).decide(contact.account, at)
         if choice.rule is not None and choice.intended_user is not None:
             RoutingRule.objects.filter(pk=choice.rule.pk).update(
                 last_user_id=choice.intended_user.pk

@@ -73,14 +73,15 @@ def effective_assignee(user: User, at: datetime | None = None, *, max_hops: int 
 
 def due_at(team: Team, *, start: datetime, hours: Decimal | float | int) -> datetime:
     """The moment ``hours`` business hours after ``start`` in ``team``'s calendar."""
-    return business_time.add_business_hours(_spec(team), start=start, hours=hours)
+    return business_time.add_business_hours(calendar_spec(team), start=start, hours=hours)
 
 
 def business_hours_between(team: Team, *, start: datetime, end: datetime) -> timedelta:
-    return business_time.business_hours_between(_spec(team), start=start, end=end)
+    return business_time.business_hours_between(calendar_spec(team), start=start, end=end)
 
 
-def _spec(team: Team) -> business_time.CalendarSpec:
+def calendar_spec(team: Team) -> business_time.CalendarSpec:
+    """The team's business calendar as the calculations take it (DoesNotExist: none)."""
     calendar = BusinessCalendar.objects.prefetch_related("hours", "company_holidays").get(team=team)
     return spec_for(calendar)
 

@@ -128,6 +128,13 @@ def writer_lock(path: str) -> WriterLock:
         return lock
 
 
+def others_writing() -> bool:
+    """Whether, within the last second, this process found the write lock held by another."""
+    now = time.monotonic()
+    with _locks_guard:
+        return any(now - lock.contended_at < _CONTENDED_FOR for lock in _locks.values())
+
+
 def _after_fork() -> None:
     # A child must not share its parent's open lock file (flock would not
     # exclude them from each other) nor inherit a mutex held by a parent thread.
