@@ -53,10 +53,13 @@ def test_never_below_the_least(settings: Any) -> None:
     assert pace.size() == 5
 
 
-def test_alone_the_budget_is_longer(settings: Any, tmp_path: Any) -> None:
+def test_alone_the_budget_is_longer(settings: Any, tmp_path: Any, monkeypatch: Any) -> None:
     import time
 
+    from interlock.core.sqlite import base
     from interlock.core.sqlite.base import writer_lock
+
+    monkeypatch.setattr(base, "_locks", {})  # only this test's lock file
 
     settings.WRITE_BUDGET_MS = 20
     settings.WRITE_BUDGET_ALONE_MS = 100

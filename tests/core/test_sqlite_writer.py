@@ -252,3 +252,29 @@ def test_the_write_share_is_kept_within_bounds(background: Any) -> None:
     assert background.share == pytest.approx(0.05)
     yield_to_requests(share=3)
     assert background.share == 1.0
+
+
+def test_the_holder_learns_that_someone_waited(tmp_path: Path, monkeypatch: Any) -> None:
+    import os
+    import sqlite3
+    import time
+
+    from interlock.core.sqlite import base
+    from interlock.core.sqlite.base import WriterLock, others_writing, writer_lock
+
+    monkeypatch.setattr(base, "_locks", {})  # only this test's lock file
+
+    path = str(tmp_path / "waited-writer.lock")
+    holder = writer_lock(path)
+    holder.acquire(1.0)
+    long_ago = time.time() - 60
+    os.utime(path, (long_ago, long_ago))
+    assert not others_writing()
+    waiter = WriterLock(path)  # another open file: flock keeps it out like another process
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        waiter.acquire(0.05)
+    assert others_writing()  # the holder itself never waited
+    holder.release()
+    holder.contended_at = waiter.contended_at = -1e9
+    os.utime(path, (long_ago, long_ago))
+    assert not others_writing()

@@ -40,6 +40,8 @@ except ImportError:  # pragma: no cover - Windows: SQLite's busy handler alone
 
 _READS = ("SELECT", "WITH", "PRAGMA", "EXPLAIN", "VALUES")
 _CONTENDED_FOR = 1.0  # seconds a busy lock counts as "others are writing"
+_SIGNAL_EVERY = 0.05  # seconds between two "I waited" marks of one process
+_QUIET_FOR = 2.0  # seconds without anyone waiting before a process counts as alone
 
 
 class _Background:
@@ -94,6 +96,10 @@ class WriterLock:
                     return
                 except BlockingIOError:
                     now = time.monotonic()
+                    if now - self.contended_at > _SIGNAL_EVERY:
+                        # Tell the holder (it cannot see who waits): the lock
+                        # file's time is "someone waited for the lock".
+                        os.utime(self.handle.fileno())
                     self.contended_at = now
                     if now >= deadline:
                         raise sqlite3.OperationalError("database is locked") from None
@@ -129,10 +135,22 @@ def writer_lock(path: str) -> WriterLock:
 
 
 def others_writing() -> bool:
-    """Whether, within the last second, this process found the write lock held by another."""
-    now = time.monotonic()
+    """Whether others write too: in the last seconds this process or another had to wait.
+
+    A process learns that others wait for *its* transactions only from the
+    lock file's modification time, which a waiting process sets.
+    """
+    now, wall = time.monotonic(), time.time()
     with _locks_guard:
-        return any(now - lock.contended_at < _CONTENDED_FOR for lock in _locks.values())
+        for lock in _locks.values():
+            if now - lock.contended_at < _QUIET_FOR:
+                return True
+            if (
+                lock.handle is not None
+                and wall - os.fstat(lock.handle.fileno()).st_mtime < _QUIET_FOR
+            ):
+                return True
+    return False
 
 
 def _after_fork() -> None:
