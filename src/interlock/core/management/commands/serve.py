@@ -46,7 +46,7 @@ class Command(BaseCommand):
             "--threads",
             str(opts["threads"]),
             "--worker-class",
-            "gthread",
+            "interlock.core.web_worker.ThreadWorker",
             "--keep-alive",
             "5",
             "--timeout",
