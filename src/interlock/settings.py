@@ -199,7 +199,7 @@ LEAD_CAPTURE_INLINE = env_bool("INTERLOCK_LEAD_CAPTURE_INLINE", TESTING)
 LEAD_CAPTURE_BATCH = env_int("INTERLOCK_LEAD_CAPTURE_BATCH", 100, minimum=1, maximum=5000)
 # Background batches (capture processing, event delivery) size themselves so
 # one write transaction lasts about this long (core/pacing.py).
-WRITE_BUDGET_MS = env_int("INTERLOCK_WRITE_BUDGET_MS", 20, minimum=1, maximum=10000)
+WRITE_BUDGET_MS = env_int("INTERLOCK_WRITE_BUDGET_MS", 8, minimum=1, maximum=10000)
 # ... and this long while no other process has been writing (a backlog alone).
 WRITE_BUDGET_ALONE_MS = env_int("INTERLOCK_WRITE_BUDGET_ALONE_MS", 100, minimum=1, maximum=10000)
 

@@ -5,7 +5,7 @@ batches amortise the per-transaction cost, but on SQLite every other writer,
 a web request among them, waits while one runs. :class:`Pace` sizes the next
 batch from the time per item of the batches before (a moving average, so one
 slow batch does not shrink the next ones to nothing), so a transaction lasts
-about ``INTERLOCK_WRITE_BUDGET_MS`` (20 ms) whatever the machine — while
+about ``INTERLOCK_WRITE_BUDGET_MS`` (8 ms) whatever the machine — while
 others write too. A process that has found SQLite's write lock free for a
 second (a backlog worked off after a burst; PostgreSQL, which has no such
 lock) sizes to ``INTERLOCK_WRITE_BUDGET_ALONE_MS`` (100 ms): fewer, larger

@@ -51,7 +51,7 @@ class _Background:
     share = 1.0  # the most of the lock's time it takes while others write
 
 
-def yield_to_requests(pause: float = 0.002, share: float = 0.1) -> None:
+def yield_to_requests(pause: float = 0.002, share: float = 0.05) -> None:
     """This process writes in the background: others go first.
 
     After each of its transactions the lock stays free for ``pause``; while
