@@ -37,7 +37,7 @@ from interlock.leads.models import (
     Stage,
 )
 from interlock.leads.moves import Deadlines, handoff_payload, utc
-from interlock.leads.routing import Router
+from interlock.leads.routing import Router, assignment_for, routed_payload
 from interlock.org import bulk as ob
 
 RULE = "mql-rule"
@@ -99,16 +99,7 @@ def _one(item: Item, account: Account | None, router: Router, deadlines: Deadlin
     move.full_clean(exclude=["seconds_in_previous", "contact", "actor", "campaign", "owner"])
     choice = router.decide(account, at)
     router.took(choice)
-    assignment = Assignment(
-        contact_id=item.contact_id,
-        rule=choice.rule,
-        rule_name=str(choice.rule_name)[:100],
-        team=choice.team,
-        user=choice.user,
-        intended_user=choice.intended_user,
-        explanation=choice.explanation[:300],
-        at=at,
-    )
+    assignment = assignment_for(choice, item.contact_id, at)
     handoff = Handoff(
         contact=contact,
         team=choice.team,
@@ -184,18 +175,7 @@ def _events(cursor: Any, done: list[Promotion]) -> None:
                 core_events.subject_label(Assignment),
                 assignment.pk,
                 at,
-                {
-                    "contact_id": contact.pk,
-                    "account_id": contact.account_id,
-                    "team_id": assignment.team_id,
-                    "team": str(assignment.team),
-                    "user_id": assignment.user_id,
-                    "user": str(assignment.user) if assignment.user else "",
-                    "intended_user_id": assignment.intended_user_id,
-                    "rule_id": assignment.rule_id,
-                    "rule": assignment.rule_name,
-                    "explanation": assignment.explanation,
-                },
+                routed_payload(assignment, contact.account_id),
             )
         )
         profile = p.item.profile

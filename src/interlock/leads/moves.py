@@ -233,12 +233,8 @@ def withdraw_open_handoff(actor: Any, contact: Contact, to_stage: str, at: datet
 
 
 def due(team: Team, start: datetime) -> datetime:
-    from interlock.org.selectors import due_at
-
-    try:
-        return due_at(team, start=start, hours=ANSWER_HOURS)
-    except BusinessCalendar.DoesNotExist:  # a team without a calendar: plain hours
-        return start + timedelta(hours=ANSWER_HOURS)
+    """When a handoff to ``team`` handed at ``start`` must be answered."""
+    return Deadlines().due(team, start)
 
 
 class Deadlines:
@@ -257,7 +253,7 @@ class Deadlines:
             except BusinessCalendar.DoesNotExist:
                 self._specs[team.pk] = None
         spec = self._specs[team.pk]
-        if spec is None:  # a team without a calendar: plain hours, as ``due``
+        if spec is None:  # a team without a calendar: plain hours
             return start + timedelta(hours=ANSWER_HOURS)
         return business_time.add_business_hours(spec, start=start, hours=ANSWER_HOURS)
 

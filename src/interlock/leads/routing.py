@@ -313,6 +313,36 @@ def route_preview(contact: Contact, at: datetime | None = None) -> Choice:
     return Router(lock=False).decide(contact.account, at or timezone.now())
 
 
+def assignment_for(choice: Choice, contact_id: int, at: datetime) -> Assignment:
+    """The record of ``choice`` for one contact (not saved yet)."""
+    return Assignment(
+        contact_id=contact_id,
+        rule=choice.rule,
+        rule_name=str(choice.rule_name)[:100],
+        team=choice.team,
+        user=choice.user,
+        intended_user=choice.intended_user,
+        explanation=choice.explanation[:300],
+        at=at,
+    )
+
+
+def routed_payload(assignment: Assignment, account_id: int | None) -> dict[str, Any]:
+    """The payload of ``lead.routed`` for a saved assignment."""
+    return {
+        "contact_id": assignment.contact_id,
+        "account_id": account_id,
+        "team_id": assignment.team_id,
+        "team": str(assignment.team),
+        "user_id": assignment.user_id,
+        "user": str(assignment.user) if assignment.user else "",
+        "intended_user_id": assignment.intended_user_id,
+        "rule_id": assignment.rule_id,
+        "rule": assignment.rule_name,
+        "explanation": assignment.explanation,
+    }
+
+
 def route_contact(*, contact: Contact, at: datetime | None = None) -> Assignment:
     """Assign ``contact``: the first matching rule, else the default queue (never fails)."""
     at = at or timezone.now()
@@ -322,33 +352,14 @@ def route_contact(*, contact: Contact, at: datetime | None = None) -> Assignment
             RoutingRule.objects.filter(pk=choice.rule.pk).update(
                 last_user_id=choice.intended_user.pk
             )
-        assignment = Assignment.objects.create(
-            contact=contact,
-            rule=choice.rule,
-            rule_name=str(choice.rule_name)[:100],
-            team=choice.team,
-            user=choice.user,
-            intended_user=choice.intended_user,
-            explanation=choice.explanation[:300],
-            at=at,
-        )
+        assignment = assignment_for(choice, contact.pk, at)
+        assignment.save(force_insert=True)
         LeadProfile.objects.get_or_create(contact=contact)
         LeadProfile.objects.filter(contact=contact).update(routed_team=choice.team)
         events.record(
             "lead.routed",
             subject=assignment,
-            payload={
-                "contact_id": contact.pk,
-                "account_id": contact.account_id,
-                "team_id": choice.team.pk,
-                "team": str(choice.team),
-                "user_id": choice.user.pk if choice.user else None,
-                "user": str(choice.user) if choice.user else "",
-                "intended_user_id": choice.intended_user.pk if choice.intended_user else None,
-                "rule_id": choice.rule.pk if choice.rule else None,
-                "rule": str(choice.rule_name),
-                "explanation": assignment.explanation,
-            },
+            payload=routed_payload(assignment, contact.account_id),
             occurred_at=at,
         )
     return assignment
