@@ -144,9 +144,11 @@ def _setup(actor: Any) -> None:
 def _pending() -> int:
     """Captures not processed yet plus event deliveries not done yet (timeline, reports, ...)."""
     from interlock.core.models import EventDelivery
+    from interlock.leads import intake
     from interlock.leads.models import Capture
 
     count: int = Capture.objects.filter(status=Capture.Status.PENDING).count()
+    count += intake.waiting()
     count += EventDelivery.objects.filter(status=EventDelivery.Status.PENDING).count()
     connection.close()
     return count

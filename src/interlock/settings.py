@@ -196,6 +196,11 @@ else:
 # wait). In tests, and with INTERLOCK_LEAD_CAPTURE_INLINE=1, the request
 # processes its own submission and answers with the result.
 LEAD_CAPTURE_INLINE = env_bool("INTERLOCK_LEAD_CAPTURE_INLINE", TESTING)
+# On an SQLite file, stored submissions wait in a file of their own
+# (``<database>-intake.sqlite3``) until the worker moves them: a request never
+# waits for the worker's writes to the main file (see leads/intake.py).
+LEAD_CAPTURE_INTAKE = env_bool("INTERLOCK_LEAD_CAPTURE_INTAKE", not TESTING)
+LEAD_CAPTURE_INTAKE_FILE = env_str("INTERLOCK_LEAD_CAPTURE_INTAKE_FILE") or ""
 LEAD_CAPTURE_BATCH = env_int("INTERLOCK_LEAD_CAPTURE_BATCH", 100, minimum=1, maximum=5000)
 # Background batches (capture processing, event delivery) size themselves so
 # one write transaction lasts about this long (core/pacing.py).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from interlock.core.middleware import client_addr
 from interlock.core.pagination import Cursor, Keyset, Limit, page_schema, paginate
 from interlock.core.schemas import PROBLEMS, DbId
 from interlock.customers.models import Contact
-from interlock.leads import services_capture, services_capture_forms
+from interlock.leads import intake, services_capture, services_capture_forms
 from interlock.leads.models import Assignment, Capture, CaptureForm, Handoff
 from interlock.leads.schemas_capture import (
     CaptureFormIn,
@@ -135,7 +135,9 @@ def leads_capture(request: ApiRequest, payload: LeadIn, wait: bool = False) -> A
 def leads_capture_get(request: ApiRequest, capture_id: Annotated[DbId, Path()]) -> Any:
     """Whether the submission was processed, and the contact's state if so."""
     policy.require(request.auth, "lead.view")
-    capture = get_object_or_404(Capture, pk=capture_id)
+    capture = Capture.objects.filter(pk=capture_id).first() or intake.find(capture_id)
+    if capture is None:
+        raise Http404
     return lead_out(capture, request)
 
 

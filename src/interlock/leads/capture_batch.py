@@ -42,6 +42,7 @@ from interlock.customers.bulk_rules import ACCOUNTS, CONTACTS
 from interlock.customers.bulk_write import select_in
 from interlock.customers.models import Account, Contact
 from interlock.leads import capture_write as write
+from interlock.leads import intake
 from interlock.leads.capture_one import process_one
 from interlock.leads.capture_promote import promote
 from interlock.leads.capture_write import ACCOUNT_VALUES, Item
@@ -83,6 +84,7 @@ def drain(*, limit: int | None = None, batch: int | None = None) -> int:
     while limit is None or done < limit:
         size = batch or _pace().size()
         size = size if limit is None else min(size, limit - done)
+        intake.absorb(limit=max(size, 200))  # what waits in the intake file (SQLite)
         count = process_batch(size)
         if not count:
             break

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from interlock.core import events, policy
 from interlock.core.models import Event
 from interlock.customers import services as customer_services
+from interlock.leads import intake
 from interlock.leads.models import Capture, CaptureForm
 
 log = logging.getLogger(__name__)
@@ -241,7 +242,8 @@ def capture_accept(
     return capture
 
 
-_INSERTED = (
+# The columns a stored submission fills (the intake keeps them in this order).
+COLUMNS = (
     "form_id",
     "campaign_id",
     "channel",
@@ -258,19 +260,26 @@ _INSERTED = (
 
 
 def _insert(capture: Capture) -> None:
-    """One INSERT of plain SQL (the ORM's statement costs more than the write itself)."""
-    values = [getattr(capture, name) for name in _INSERTED]
-    values[_INSERTED.index("utm")] = json.dumps(capture.utm)
-    values[_INSERTED.index("payload")] = json.dumps(capture.payload)
-    values[_INSERTED.index("at")] = connection.ops.adapt_datetimefield_value(capture.at)
-    table = Capture._meta.db_table
-    marks = ", ".join(["%s"] * len(values))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(_INSERTED)}) VALUES ({marks}) RETURNING id",  # noqa: S608
-            values,
-        )
-        capture.pk = cursor.fetchone()[0]
+    """One INSERT of plain SQL (the ORM's statement costs more than the write itself).
+
+    On SQLite the row goes to the intake file (``leads.intake``), so that the
+    request does not wait for the worker's writes to the main file.
+    """
+    values = [getattr(capture, name) for name in COLUMNS]
+    values[COLUMNS.index("utm")] = json.dumps(capture.utm)
+    values[COLUMNS.index("payload")] = json.dumps(capture.payload)
+    values[COLUMNS.index("at")] = connection.ops.adapt_datetimefield_value(capture.at)
+    if intake.enabled():
+        capture.pk = intake.put(values)
+    else:
+        table = Capture._meta.db_table
+        marks = ", ".join(["%s"] * len(values))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks}) RETURNING id",  # noqa: S608
+                values,
+            )
+            capture.pk = cursor.fetchone()[0]
     capture._state.adding = False
 
 
@@ -314,6 +323,7 @@ def lead_capture(
     from interlock.leads.capture_one import process_one
 
     capture = capture_accept(actor=actor, data=data, form=form, channel=channel, ip=ip, at=at)
+    intake.absorb(upto=capture.pk)  # from the intake into the main table (SQLite)
     capture = process_one(capture)
     if capture.status == Capture.Status.FAILED:
         raise ValidationError(capture.error)

@@ -67,8 +67,9 @@ def yield_to_requests(pause: float = 0.002, share: float = 0.05) -> None:
 class WriterLock:
     """One writer at a time per database file: a mutex in the process, ``flock`` across."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, paced: bool = True) -> None:
         self.path = path
+        self.paced = paced  # counts for others_writing (the worker's pace)
         self._reset()
 
     def _reset(self) -> None:
@@ -126,11 +127,12 @@ _locks: dict[str, WriterLock] = {}
 _locks_guard = threading.Lock()
 
 
-def writer_lock(path: str) -> WriterLock:
+def writer_lock(path: str, *, paced: bool = True) -> WriterLock:
+    """The lock of one file; ``paced`` false: waits for it do not slow the worker down."""
     with _locks_guard:
         lock = _locks.get(path)
         if lock is None:
-            lock = _locks[path] = WriterLock(path)
+            lock = _locks[path] = WriterLock(path, paced=paced)
         return lock
 
 
@@ -143,6 +145,8 @@ def others_writing() -> bool:
     now, wall = time.monotonic(), time.time()
     with _locks_guard:
         for lock in _locks.values():
+            if not lock.paced:
+                continue
             if now - lock.contended_at < _QUIET_FOR:
                 return True
             if (
