@@ -198,3 +198,37 @@ def test_listed_delivery_takes_only_due_pending_rows_in_event_order(received: An
     assert events.deliver(event_ids=ids) == 0
     assert EventDelivery.objects.get(event=later).status == EventDelivery.Status.PENDING
     assert events.deliver(event_ids=[999_999]) == 0
+
+
+def test_a_subscriber_gets_no_delivery_for_events_it_has_nothing_to_do_with(
+    received: Any,
+) -> None:
+    from interlock.org import bulk as ob
+
+    skipped: list[int] = []
+    events.subscribe("test.happened", name="test.skipper", unless="done_already")(
+        lambda event: skipped.append(event.subject_id)
+    )
+    try:
+        team = _team()
+        with transaction.atomic():
+            plain = events.record("test.happened", subject=team, payload={"n": 1})
+            marked = events.record("test.happened", subject=team, payload={"done_already": True})
+            with transaction.get_connection().cursor() as cursor:
+                row = ("test.happened", "org.team", team.pk, None, "system", timezone.now())
+                bulk = ob.write_events(
+                    cursor, "test.happened", [(*row, '{"n": 2}'), (*row, '{"done_already": 1}')]
+                )
+        names = {
+            event_id: sorted(
+                EventDelivery.objects.filter(event_id=event_id).values_list("subscriber", flat=True)
+            )
+            for event_id in (plain.pk, marked.pk, *bulk)
+        }
+        both, recorder = ["test.recorder", "test.skipper"], ["test.recorder"]
+        assert names == {plain.pk: both, marked.pk: recorder, bulk[0]: both, bulk[1]: recorder}
+        events.deliver()
+        assert len(received["events"]) == 4  # the other subscriber gets every event
+        assert skipped == [team.pk, team.pk]
+    finally:
+        events.unsubscribe("test.skipper")

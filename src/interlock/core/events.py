@@ -38,21 +38,36 @@ class Subscriber:
     name: str
     types: frozenset[str]  # event types, or {"*"} for all
     handler: Handler
+    # A payload key: an event whose payload has it set gets no delivery for
+    # this subscriber (what it would do was done when the event was written).
+    unless: str = ""
 
     def wants(self, event_type: str) -> bool:
         return "*" in self.types or event_type in self.types
+
+    def takes(self, event_type: str, payload: dict[str, Any] | None) -> bool:
+        """Whether an event of this type and payload gets a delivery for this subscriber."""
+        if not self.wants(event_type):
+            return False
+        return not (self.unless and payload and payload.get(self.unless))
 
 
 _subscribers: dict[str, Subscriber] = {}
 _many: dict[str, ManyHandler] = {}
 
 
-def subscribe(*types: str, name: str | None = None) -> Callable[[Handler], Handler]:
-    """Register ``handler`` for events of ``types``; apps call this in ready()."""
+def subscribe(
+    *types: str, name: str | None = None, unless: str = ""
+) -> Callable[[Handler], Handler]:
+    """Register ``handler`` for events of ``types``; apps call this in ready().
+
+    ``unless``: events whose payload has this key set are not delivered to
+    the handler (it would have nothing to do; no delivery row is written).
+    """
 
     def register(handler: Handler) -> Handler:
         key = name or f"{handler.__module__}.{handler.__qualname__}"
-        _subscribers[key] = Subscriber(key, frozenset(types), handler)
+        _subscribers[key] = Subscriber(key, frozenset(types), handler, unless)
         return handler
 
     return register
@@ -107,7 +122,7 @@ def record(
         payload=payload or {},
     )
     models.Model.save(event)
-    wanted = [s.name for s in _subscribers.values() if s.wants(event_type)]
+    wanted = [s.name for s in _subscribers.values() if s.takes(event_type, event.payload)]
     if wanted:
         EventDelivery.objects.bulk_create(
             EventDelivery(event=event, subscriber=name) for name in wanted
@@ -172,6 +187,20 @@ _CHUNK = 200  # most events handed to a batch handler at a time
 _paces: dict[str, Pace] = {}  # per subscriber: chunks within the write budget
 
 
+@dataclass
+class _Due:
+    """One delivery to run: its row's key fields (plain values, no model instance)."""
+
+    pk: int
+    event_id: int
+    subscriber: str
+    attempts: int
+    event: Any = None
+
+
+_DUE = ("pk", "event_id", "subscriber", "attempts")
+
+
 def deliver(
     delivery_ids: Iterable[int] | None = None, *, event_ids: Iterable[int] | None = None
 ) -> int:
@@ -189,13 +218,14 @@ def deliver(
     done = 0
     after = (0, 0)
     while True:
-        page = list(
-            pending.filter(
+        page = [
+            _Due(*row)
+            for row in pending.filter(
                 models.Q(event_id__gt=after[0]) | models.Q(event_id=after[0], pk__gt=after[1])
             )
             .order_by("event_id", "pk")
-            .only("pk", "event_id", "subscriber", "attempts")[:_PAGE]
-        )
+            .values_list(*_DUE)[:_PAGE]
+        ]
         if not page:
             return done
         after = (page[-1].event_id, page[-1].pk)
@@ -216,23 +246,21 @@ def _deliver_listed(
         rows = rows.filter(pk__in=list(delivery_ids))
     if event_ids is not None:
         rows = rows.filter(event_id__in=list(event_ids))
+    pending = EventDelivery.Status.PENDING
     due = sorted(
         (
-            d
-            for d in rows.only(
-                "pk", "event_id", "subscriber", "attempts", "status", "next_attempt_at"
-            )
-            if d.status == EventDelivery.Status.PENDING
-            and (d.next_attempt_at is None or d.next_attempt_at <= now)
+            _Due(*row[:4])
+            for row in rows.values_list(*_DUE, "status", "next_attempt_at")
+            if row[4] == pending and (row[5] is None or row[5] <= now)
         ),
         key=lambda d: (d.event_id, d.pk),
     )
     return sum(_deliver_page(due[start : start + _PAGE]) for start in range(0, len(due), _PAGE))
 
 
-def _deliver_page(page: list[EventDelivery]) -> int:
+def _deliver_page(page: list[_Due]) -> int:
     loaded = Event.objects.in_bulk({d.event_id for d in page})
-    by_subscriber: dict[str, list[EventDelivery]] = {}
+    by_subscriber: dict[str, list[_Due]] = {}
     for delivery in page:
         event = loaded.get(delivery.event_id)
         if event is not None:  # deleted with its subject meanwhile: the cascade took the row
@@ -258,7 +286,7 @@ def _deliver_page(page: list[EventDelivery]) -> int:
     return done
 
 
-def _deliver_chunk(name: str, many: ManyHandler, chunk: list[EventDelivery]) -> float | None:
+def _deliver_chunk(name: str, many: ManyHandler, chunk: list[_Due]) -> float | None:
     """One chunk and its status in one transaction: its seconds, or None if it failed."""
     try:
         with transaction.atomic():
@@ -281,31 +309,36 @@ def _deliver_chunk(name: str, many: ManyHandler, chunk: list[EventDelivery]) -> 
     return time.perf_counter() - began
 
 
-def _deliver_one(delivery: EventDelivery) -> bool:
+def _deliver_one(delivery: _Due) -> bool:
     subscriber = _subscribers.get(delivery.subscriber)
-    delivery.attempts += 1
+    attempts = delivery.attempts + 1
+    row = EventDelivery.objects.filter(pk=delivery.pk)
     try:
         if subscriber is None:
             raise LookupError(f"no subscriber named {delivery.subscriber!r} is registered")
         with transaction.atomic():
             subscriber.handler(delivery.event)
+            row.update(
+                attempts=attempts,
+                status=EventDelivery.Status.DONE,
+                delivered_at=timezone.now(),
+                last_error="",
+            )
     except Exception as exc:
         log.exception(
             "subscriber %s failed on event %s (attempt %d)",
             delivery.subscriber,
             delivery.event_id,
-            delivery.attempts,
+            attempts,
         )
-        delivery.last_error = f"{type(exc).__name__}: {exc}"[:4000]
-        if delivery.attempts >= settings.EVENT_MAX_ATTEMPTS:
-            delivery.status = EventDelivery.Status.FAILED
-        delivery.next_attempt_at = timezone.now() + _backoff(delivery.attempts)
-        delivery.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        failed = attempts >= settings.EVENT_MAX_ATTEMPTS
+        row.update(
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}"[:4000],
+            status=EventDelivery.Status.FAILED if failed else EventDelivery.Status.PENDING,
+            next_attempt_at=timezone.now() + _backoff(attempts),
+        )
         return False
-    delivery.status = EventDelivery.Status.DONE
-    delivery.delivered_at = timezone.now()
-    delivery.last_error = ""
-    delivery.save(update_fields=["attempts", "status", "delivered_at", "last_error"])
     return True
 
 

@@ -164,7 +164,19 @@ def _name(spec: Spec, row: Mapping[str, Any]) -> str:
     return " ".join(p for p in (row.get("first_name", ""), row.get("last_name", "")) if p)
 
 
-def insert(cursor: Any, spec: Spec, rows: Sequence[dict[str, Any]], actor: Any) -> list[int]:
+def insert(
+    cursor: Any,
+    spec: Spec,
+    rows: Sequence[dict[str, Any]],
+    actor: Any,
+    *,
+    event_extra: dict[str, Any] | None = None,
+) -> list[int]:
+    """Insert new rows with their audit entries and ``<record>.created`` events; returns ids.
+
+    ``event_extra``: more keys for every event's payload (e.g. ``scored``).
+    """
+    import json
     from datetime import UTC
 
     from django.contrib.contenttypes.models import ContentType
@@ -192,6 +204,7 @@ def insert(cursor: Any, spec: Spec, rows: Sequence[dict[str, Any]], actor: Any) 
     happened: list[tuple[Any, ...]] = []
     names = [_AUDIT_NAME.get(f, f) for f in spec.fields]
     quoted = [q(n) for n in names]
+    tail = "".join(f", {json.dumps(k)}: {json.dumps(v)}" for k, v in (event_extra or {}).items())
     for pk, row in zip(ids, rows, strict=True):
         values = [row.get(f, None if f in fk else defaults.get(f, "")) for f in spec.fields]
         when = row.get("created_at")
@@ -209,12 +222,12 @@ def insert(cursor: Any, spec: Spec, rows: Sequence[dict[str, Any]], actor: Any) 
         name = _name(spec, row)
         audits.append(ob.audit_row(ctx, content_type, pk, name, create, changes, when_db))
         if spec is ACCOUNTS:
-            payload = f'{{"account_id": {pk}, "name": {q(name)}}}'
+            payload = f'{{"account_id": {pk}, "name": {q(name)}{tail}}}'
         else:
             account = row.get("account_id")
             payload = (
                 f'{{"account_id": {"null" if account is None else int(account)}, '
-                f'"contact_id": {pk}, "name": {q(name)}}}'
+                f'"contact_id": {pk}, "name": {q(name)}{tail}}}'
             )
         happened.append((event_type, subject, pk, actor_id, ctx["source"], when_db, payload))
     cols = ("id", "deleted_at", "deleted_by_id", *spec.fields, "created_at", "updated_at")

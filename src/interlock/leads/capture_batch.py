@@ -275,6 +275,9 @@ def _contacts(cursor: Any, items: list[Item]) -> None:
                 "lifecycle_stage": item.stage,
             }
         )
-    ids = bulk_write.insert(cursor, CONTACTS, rows, items[0].capture.actor)
+    # Scored in this transaction (capture_write.profiles): scoring's subscriber skips them.
+    ids = bulk_write.insert(
+        cursor, CONTACTS, rows, items[0].capture.actor, event_extra={"scored": True}
+    )
     for item, pk in zip(items, ids, strict=True):
         item.contact_id = pk

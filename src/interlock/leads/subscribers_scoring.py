@@ -93,6 +93,10 @@ def register_scoring() -> None:
     """Subscribers and tasks of scoring; called from ``registrations.register_all``."""
     from interlock.leads import tasks_scoring  # noqa: F401  (huey discovers the task)
 
-    events.subscribe(*CONTACT_EVENTS, name="leads.scoring.contact")(rescore_contact)
+    # Events written together with the contact's score (lead capture) carry
+    # ``scored``: they get no delivery here.
+    events.subscribe(*CONTACT_EVENTS, name="leads.scoring.contact", unless="scored")(
+        rescore_contact
+    )
     events.handle_many("leads.scoring.contact", rescore_contacts)
     events.subscribe("account.updated", name="leads.scoring.account")(rescore_account)

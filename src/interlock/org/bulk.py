@@ -651,20 +651,29 @@ def write_events(
         ("id", *_EVENT_COLS),
         [(pk, *row) for pk, row in zip(ids, rows, strict=True)],
     )
-    wanted = [s.name for s in events.subscribers().values() if s.wants(event_type)]
+    wanted = [s for s in events.subscribers().values() if s.wants(event_type)]
     if wanted:
         from interlock.core.models import EventDelivery
 
         pending = EventDelivery.Status.PENDING.value
-        _write(
-            cursor,
-            EventDelivery._meta.db_table,
-            _DELIVERY_COLS,
-            [(pk, name, pending, 0, None, "", None) for pk in ids for name in wanted],
-        )
-        if deliver:
+        deliveries = [
+            (pk, s.name, pending, 0, None, "", None)
+            for pk, payload in zip(ids, _payloads(rows, wanted), strict=True)
+            for s in wanted
+            if not (s.unless and payload.get(s.unless))
+        ]
+        _write(cursor, EventDelivery._meta.db_table, _DELIVERY_COLS, deliveries)
+        if deliver and deliveries:
             _enqueue_on_commit(ids)
     return ids
+
+
+def _payloads(rows: Sequence[Sequence[Any]], wanted: list[Any]) -> list[dict[str, Any]]:
+    """The rows' payloads (JSON text), read only if a subscriber skips some (``unless``)."""
+    if not any(s.unless for s in wanted):
+        return [{} for _row in rows]
+    at = _EVENT_COLS.index("payload")
+    return [json.loads(row[at]) if isinstance(row[at], str) else dict(row[at]) for row in rows]
 
 
 # While set (``one_delivery``), bulk writes collect their event ids here.

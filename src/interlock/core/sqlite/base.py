@@ -54,11 +54,12 @@ class _Background:
 def yield_to_requests(pause: float = 0.002, share: float = 0.05) -> None:
     """This process writes in the background: others go first.
 
-    After each of its transactions the lock stays free for ``pause``; while
-    other processes have been writing in the last second (the lock was busy
-    when it asked), it also rests as long as it held the lock times
-    ``(1 - share) / share``, so it takes at most ``share`` of the write time.
-    Alone it writes at full speed.
+    After each of its transactions the lock stays free for ``pause`` if
+    another process waited for it in the last second; while other processes
+    have been writing in the last second (the lock was busy when it asked),
+    it also rests as long as it held the lock times ``(1 - share) / share``,
+    so it takes at most ``share`` of the write time. Alone it writes at full
+    speed, without pauses.
     """
     _Background.pause = pause
     _Background.share = min(1.0, max(0.05, share))
@@ -115,12 +116,22 @@ class WriterLock:
             fcntl.flock(self.handle, fcntl.LOCK_UN)
         finally:
             now = time.monotonic()
-            rest = _Background.pause
-            if rest and now - self.contended_at < _CONTENDED_FOR:
+            rest = 0.0
+            if _Background.pause and now - self.contended_at < _CONTENDED_FOR:
                 held = now - self.acquired_at
-                rest += held * (1 - _Background.share) / _Background.share
+                rest = _Background.pause + held * (1 - _Background.share) / _Background.share
+            elif _Background.pause and self._waited_for():
+                rest = _Background.pause  # someone waits: the lock stays free for them
             self.rest_until = now + rest
             self.mutex.release()
+
+    def _waited_for(self) -> bool:
+        """Whether another process waited for this lock in the last second (its file's time)."""
+        try:
+            touched = os.fstat(self.handle.fileno()).st_mtime
+        except (OSError, AttributeError, ValueError):
+            return True
+        return time.time() - touched < _CONTENDED_FOR
 
 
 _locks: dict[str, WriterLock] = {}
