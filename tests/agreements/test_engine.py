@@ -192,3 +192,35 @@ def test_any_order_gives_the_same_obligations(people: Any, order: list[int]) -> 
     expected = replay(list(range(7)))
     assert replay(order) == expected
     assert {row[0]: row[2] for row in expected} == {"a": "fulfilled", "b": "cancelled"}
+
+
+def test_a_batch_reads_the_terms_once_and_leaves_what_one_by_one_leaves(
+    people: Any, monkeypatch: Any
+) -> None:
+    from interlock.agreements import projection
+
+    make_active_agreement(people, deliverable=TEST_KIND)
+    specs = [
+        ("delivered", "a", THU),
+        ("delivered", "b", THU + timedelta(hours=1)),
+        ("done", "a", MON_16 - timedelta(hours=1)),
+        ("cancelled", "b", THU + timedelta(hours=3)),
+        ("delivered", "c", MON_16),
+    ]
+    recorded = [record_test_event(a, k, at=t, subject=people.sales) for a, k, t in specs]
+    for event in recorded:
+        engine.handle(event)
+    one_by_one = snapshot()
+    Obligation.objects.all().delete()
+    Deliverable.objects.all().delete()
+    reads: list[Any] = []
+    real = projection.time_terms
+    monkeypatch.setattr(
+        projection, "time_terms", lambda kinds=None: reads.append(kinds) or real(kinds)
+    )
+    engine.handle_many(recorded)
+    assert snapshot() == one_by_one
+    assert len(reads) == 1
+    # Outside a batch every event reads them again (an agreement may have changed).
+    engine.handle(record_test_event("delivered", "d", at=MON_16, subject=people.sales))
+    assert len(reads) == 2

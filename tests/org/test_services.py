@@ -183,3 +183,34 @@ def test_due_time_round_trips(people: Any, start: datetime, hours: int) -> None:
     assert selectors.business_hours_between(people.sales, start=start, end=due) == timedelta(
         hours=hours
     )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    spans=st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 2), st.integers(0, 20), st.integers(1, 10)),
+        max_size=6,
+    ),
+    hours=st.lists(st.integers(-5, 40), min_size=1, max_size=12),
+)
+def test_absences_read_once_answer_as_each_query_does(
+    people: Any, spans: list[tuple[int, int, int, int]], hours: list[int]
+) -> None:
+    users = [people.member, people.lead, people.manager]
+    Absence.all_objects.all().delete()  # what an earlier example made
+    base = datetime(2026, 12, 1, tzinfo=UTC)
+    for who, deputy, start, length in spans:
+        Absence.objects.create(
+            user=users[who],
+            deputy=users[deputy if deputy != who else (who + 1) % 3],
+            starts_at=base + timedelta(hours=start),
+            ends_at=base + timedelta(hours=start + length),
+        )
+    cached = selectors.Absences()
+    for hour in hours:  # in the drawn order: earlier moments after later ones too
+        at = base + timedelta(hours=hour)
+        for user in users:
+            assert cached.at(user, at) == selectors.absence_at(user, at)
+            assert selectors.effective_assignee(
+                user, at, absences=cached
+            ) == selectors.effective_assignee(user, at)

@@ -10,6 +10,7 @@ same events again, or in another order, gives the same rows; ``replay.py`` (call
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -53,10 +54,33 @@ def handle(event: Event) -> None:
 
 
 def handle_many(batch: list[Event]) -> None:
-    """Apply events in id order in one transaction (batched delivery): no savepoint each."""
-    with transaction.atomic():
-        for event in batch:
-            _apply(event)
+    """Apply events in id order in one transaction (batched delivery): no savepoint each.
+
+    The time terms of each kind are read once for the whole batch.
+    """
+    token = _terms_read.set({})
+    try:
+        with transaction.atomic():
+            for event in batch:
+                _apply(event)
+    finally:
+        _terms_read.reset(token)
+
+
+# The time terms read during one batch, by kind (None outside of one).
+_terms_read: ContextVar[dict[str, list[projection.TermInfo]] | None] = ContextVar(
+    "interlock_agreements_terms", default=None
+)
+
+
+def _time_terms(kind: str) -> list[projection.TermInfo]:
+    read = _terms_read.get()
+    if read is not None and kind in read:
+        return read[kind]
+    terms = projection.time_terms([kind]).get(kind, [])
+    if read is not None:
+        read[kind] = terms
+    return terms
 
 
 def _apply(event: Event) -> None:
@@ -139,11 +163,7 @@ def sync(row: Deliverable) -> int:
     """Bring the obligations of one deliverable in line with it; returns rows written."""
     if row.delivered_at is None:
         return 0  # fulfilled before its delivery arrived: wait for it
-    terms = [
-        t
-        for t in projection.time_terms([row.kind]).get(row.kind, [])
-        if t.applies(row.delivered_at, row.place)
-    ]
+    terms = [t for t in _time_terms(row.kind) if t.applies(row.delivered_at, row.place)]
     existing = {o.term_id: o for o in Obligation.objects.filter(deliverable=row)}
     written = 0
     for term in terms:

@@ -214,6 +214,7 @@ class Router:
         self._locked: set[int] = set()
         self._reps: dict[int, list[User]] = {}
         self._load: dict[int, int] = {}
+        self._absences: Any = None
 
     def rules(self) -> list[RoutingRule]:
         if self._rules is None:
@@ -284,9 +285,11 @@ class Router:
                 "how": how,
             }
             if user is not None:
-                from interlock.org.selectors import effective_assignee
+                from interlock.org.selectors import Absences, effective_assignee
 
-                actual = effective_assignee(user, at)
+                if self._absences is None:
+                    self._absences = Absences()
+                actual = effective_assignee(user, at, absences=self._absences)
                 choice.user = actual
                 if actual.pk != user.pk:
                     choice.explanation += "; " + _(

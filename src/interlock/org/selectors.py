@@ -49,18 +49,48 @@ def absence_at(user: User | int, at: datetime) -> Absence | None:
     )
 
 
-def effective_assignee(user: User, at: datetime | None = None, *, max_hops: int = 5) -> User:
+class Absences:
+    """``absence_at`` for many questions in one transaction: each user's absences read once.
+
+    The first question about a user reads their absences that end after its
+    moment; a later question about an earlier moment reads them again.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[int, tuple[datetime, list[Absence]]] = {}
+
+    def at(self, user: User | int, at: datetime) -> Absence | None:
+        user_id: int = user if isinstance(user, int) else user.pk
+        known = self._rows.get(user_id)
+        if known is None or at < known[0]:
+            rows = Absence.objects.filter(user_id=user_id, ends_at__gt=at)
+            known = (at, list(rows.select_related("deputy").order_by("starts_at", "id")))
+            self._rows[user_id] = known
+        for absence in known[1]:
+            if absence.starts_at <= at < absence.ends_at:
+                return absence
+        return None
+
+
+def effective_assignee(
+    user: User,
+    at: datetime | None = None,
+    *,
+    max_hops: int = 5,
+    absences: Absences | None = None,
+) -> User:
     """Who does ``user``'s deadline-bound work at ``at``: the deputy while away.
 
     Follows a chain of deputies (the deputy may be away too) up to
     ``max_hops``; a loop or an exhausted chain returns the last person
-    reached who is not known to be away, or ``user`` itself.
+    reached who is not known to be away, or ``user`` itself. ``absences``
+    answers from what it read before (many questions in one transaction).
     """
     at = at or timezone.now()
     seen = {user.pk}
     current = user
     for _hop in range(max_hops):
-        absence = absence_at(current, at)
+        absence = absence_at(current, at) if absences is None else absences.at(current, at)
         if absence is None:
             return current
         deputy = absence.deputy
