@@ -185,7 +185,9 @@ def test_due_time_round_trips(people: Any, start: datetime, hours: int) -> None:
     )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     spans=st.lists(
         st.tuples(st.integers(0, 2), st.integers(0, 2), st.integers(0, 20), st.integers(1, 10)),

@@ -44,29 +44,32 @@ def absence_at(user: User | int, at: datetime) -> Absence | None:
     return (
         Absence.objects.filter(user_id=user_id, starts_at__lte=at, ends_at__gt=at)
         .select_related("deputy")
-        .order_by("starts_at")
+        .order_by("starts_at", "id")
         .first()
     )
 
 
 class Absences:
-    """``absence_at`` for many questions in one transaction: each user's absences read once.
+    """``absence_at`` for many questions in one transaction: the absences read once.
 
-    The first question about a user reads their absences that end after its
-    moment; a later question about an earlier moment reads them again.
+    The first question reads every absence that ends after its moment (one
+    query: absences that have not ended are few); a question about an
+    earlier moment reads them again.
     """
 
     def __init__(self) -> None:
-        self._rows: dict[int, tuple[datetime, list[Absence]]] = {}
+        self._since: datetime | None = None
+        self._by_user: dict[int, list[Absence]] = {}
 
     def at(self, user: User | int, at: datetime) -> Absence | None:
         user_id: int = user if isinstance(user, int) else user.pk
-        known = self._rows.get(user_id)
-        if known is None or at < known[0]:
-            rows = Absence.objects.filter(user_id=user_id, ends_at__gt=at)
-            known = (at, list(rows.select_related("deputy").order_by("starts_at", "id")))
-            self._rows[user_id] = known
-        for absence in known[1]:
+        if self._since is None or at < self._since:
+            self._since = at
+            self._by_user = {}
+            rows = Absence.objects.filter(ends_at__gt=at).select_related("deputy")
+            for absence in rows.order_by("starts_at", "id"):
+                self._by_user.setdefault(absence.user_id, []).append(absence)
+        for absence in self._by_user.get(user_id, ()):
             if absence.starts_at <= at < absence.ends_at:
                 return absence
         return None
