@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from interlock.core import priority
 from interlock.core.context import current
 from interlock.core.models import Event, EventDelivery
 from interlock.core.pacing import Pace
@@ -282,12 +283,14 @@ def _deliver_page(page: list[_Due]) -> int:
                 else:
                     done += sum(_deliver_one(delivery) for delivery in chunk)
         else:
+            priority.give_way()
             done += sum(_deliver_one(delivery) for delivery in group)
     return done
 
 
 def _deliver_chunk(name: str, many: ManyHandler, chunk: list[_Due]) -> float | None:
     """One chunk and its status in one transaction: its seconds, or None if it failed."""
+    priority.give_way()  # a lead being processed in the other thread goes first
     try:
         with transaction.atomic():
             began = time.perf_counter()  # the write lock is held from here

@@ -6,7 +6,9 @@ write to the queue per submission would cost as much as the submission);
 the task drains until nothing is pending, waits one window and looks once
 more, so a submission whose enqueue was skipped inside the window is still
 taken. ``sweep_captures`` runs every minute as the safety net (a queue that
-was down, a worker that was restarted).
+was down, a worker that was restarted). A drain is urgent work
+(``core.priority``): a lead waits to be routed, so the event deliveries of
+the worker's other thread give way to it.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
+
+from interlock.core import priority
 
 log = logging.getLogger(__name__)
 WINDOW = 0.2  # seconds
@@ -50,10 +55,10 @@ def drain_captures() -> int:
     done = 0
     try:
         while True:
-            done += drain()
+            done += _urgent(drain)
             if not _immediate():
                 time.sleep(WINDOW)
-                done += drain()
+                done += _urgent(drain)
             with _mutex:
                 if not _running["again"]:
                     _running["now"] = False
@@ -65,11 +70,17 @@ def drain_captures() -> int:
         raise
 
 
+def _urgent(drain: Callable[[], int]) -> int:
+    """Drain with priority: the worker's deliveries wait meanwhile (``core.priority``)."""
+    with priority.urgent():
+        return drain()
+
+
 @db_periodic_task(crontab(minute="*"))
 def sweep_captures() -> int:
     from interlock.leads.capture_batch import drain
 
-    return drain()
+    return _urgent(drain)
 
 
 def schedule_drain() -> None:
