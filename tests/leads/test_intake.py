@@ -202,3 +202,21 @@ def test_waits_for_the_intake_lock_do_not_slow_the_worker(tmp_path: Path, monkey
     paced.contended_at = __import__("time").monotonic()
     paced.release()
     assert base.others_writing()
+
+
+def test_an_id_taken_while_the_intake_was_off_gets_a_new_one(
+    people: Any, intake_file: Path
+) -> None:
+    waiting = [
+        capture_accept(actor=None, data=CaptureData(email=f"wartet{i}@firma.example"))
+        for i in range(2)
+    ]
+    # Turned off while two submissions wait: the main table counts from its own highest id.
+    with override_settings(LEAD_CAPTURE_INTAKE=False):
+        direct = capture_accept(actor=None, data=CaptureData(email="direkt@firma.example"))
+    assert direct.pk == waiting[0].pk  # the same id, another submission
+    assert drain() == 3
+    assert intake.waiting() == 0
+    emails = set(Contact.objects.values_list("email", flat=True))
+    assert {"wartet0@firma.example", "wartet1@firma.example", "direkt@firma.example"} <= emails
+    assert Capture.objects.filter(status="done").count() == 3

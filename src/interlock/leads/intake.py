@@ -11,11 +11,11 @@ main file as fast as it can.
 
 The worker moves what waits into the main ``Capture`` table (``pending``)
 with :func:`absorb` before it processes a batch: the rows are inserted in
-one transaction of the main file, then deleted from the intake. A worker
-stopped between the two inserts them again later and ``INSERT OR IGNORE``
-drops them: a capture's id comes from the intake (a sequence that never
-goes back, started above the main table's highest id), so an id that is
-there already is the same submission.
+one transaction of the main file, then deleted from the intake. A capture's
+id comes from the intake (a sequence that never goes back, started above
+the main table's highest id). A worker stopped between the insert and the
+delete finds the rows in the main table already, at the same moment, and
+skips them.
 
 Off (setting ``LEAD_CAPTURE_INTAKE`` false, PostgreSQL, an in-memory
 database) a submission goes straight into the main table. The worker still
@@ -28,11 +28,12 @@ moves what a file left behind holds.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
 from collections.abc import Mapping
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from django.utils.dateparse import parse_datetime
 from interlock.core.sqlite.base import writer_lock
 from interlock.leads.models import Capture
 
+log = logging.getLogger(__name__)
 TABLE = "submission"
 _SCHEMA = (
     f"CREATE TABLE IF NOT EXISTS {TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL)"
@@ -160,8 +162,6 @@ def absorb(*, limit: int = 500, upto: int | None = None) -> int:
 
     Returns how many it moved. Nothing to do without an intake file.
     """
-    from interlock.leads.services_capture import COLUMNS
-
     file = path()
     if not file or not os.path.exists(file):
         return 0
@@ -170,22 +170,55 @@ def absorb(*, limit: int = 500, upto: int | None = None) -> int:
         rows = _rows(file, limit=limit, upto=upto)
         if not rows:
             return moved
-        table = Capture._meta.db_table
-        columns = ", ".join(("id", "status", *COLUMNS))
-        marks = ", ".join(["%s"] * (len(COLUMNS) + 2))
-        params = [(pk, Capture.Status.PENDING.value, *json.loads(row)) for pk, row in rows]
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})"
-                if connection.vendor == "sqlite"
-                else f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING",
-                params,
-            )
+        with transaction.atomic():
+            _insert(rows)
         with _writing(file):
             _connect(file).execute(f"DELETE FROM {TABLE} WHERE id <= ?", [rows[-1][0]])
         moved += len(rows)
         if upto is None or rows[-1][0] >= upto:
             return moved
+
+
+def _insert(rows: list[tuple[int, str]]) -> None:
+    """Insert the submissions as pending captures, each under its intake id if it is free.
+
+    An id already taken by the same submission (same moment) was moved
+    before — the worker stopped between the insert and the delete — and is
+    skipped. One taken by another capture (the intake was turned off while
+    this one waited, and the main table counted on) gets a new id: nothing
+    is lost either way.
+    """
+    from interlock.leads.services_capture import COLUMNS
+
+    table = Capture._meta.db_table
+    taken = dict(Capture.objects.filter(pk__in=[pk for pk, _row in rows]).values_list("pk", "at"))
+    at = COLUMNS.index("at")
+    keep, renumber = [], []
+    for pk, row in rows:
+        values = json.loads(row)
+        if pk not in taken:
+            keep.append((pk, Capture.Status.PENDING.value, *values))
+        elif taken[pk] != _moment(values[at]):
+            log.warning("capture id %s was taken meanwhile: the submission gets a new one", pk)
+            renumber.append((Capture.Status.PENDING.value, *values))
+    with connection.cursor() as cursor:
+        for columns, params in (
+            (("id", "status", *COLUMNS), keep),
+            (("status", *COLUMNS), renumber),
+        ):
+            if params:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", params
+                )
+
+
+def _moment(value: Any) -> datetime | None:
+    """A stored ``at`` (SQLite's text, UTC without offset) as an aware datetime."""
+    at = parse_datetime(str(value))
+    if at is not None and settings.USE_TZ and timezone.is_naive(at):
+        at = timezone.make_aware(at, UTC)
+    return at
 
 
 def waiting() -> int:
@@ -209,10 +242,7 @@ def find(pk: int) -> Capture | None:
     values = dict(zip(COLUMNS, json.loads(row[0]), strict=True))
     values["utm"] = json.loads(values["utm"] or "{}")
     values["payload"] = json.loads(values["payload"] or "{}")
-    at = parse_datetime(str(values["at"]))
-    if at is not None and settings.USE_TZ and timezone.is_naive(at):
-        at = timezone.make_aware(at, UTC)  # SQLite keeps UTC without its offset
-    values["at"] = at
+    values["at"] = _moment(values["at"])
     capture = Capture(pk=pk, **{**values, "status": Capture.Status.PENDING})
     capture._state.adding = False
     return capture
