@@ -336,6 +336,12 @@ def test_deliveries_do_not_score_a_captured_contact_again(people: Any) -> None:
     drain()
     profile = LeadProfile.objects.get(contact__email="einmal1@firma1.example")
     scored = profile.scored_at
+    # Scored in the capture's transaction: scoring's subscriber is not handed its events.
+    from interlock.core.models import EventDelivery
+
+    mine = EventDelivery.objects.filter(event__payload__contact_id=profile.contact_id)
+    assert not mine.filter(subscriber="leads.scoring.contact").exists()
+    assert mine.filter(subscriber="customers.timeline").count() >= 3
     events.deliver()
     profile.refresh_from_db()
     assert profile.scored_at == scored  # contact.created and campaign.responded skipped

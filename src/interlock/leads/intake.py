@@ -46,6 +46,21 @@ from interlock.core.sqlite.base import writer_lock
 from interlock.leads.models import Capture
 
 log = logging.getLogger(__name__)
+# The columns a stored submission fills, in the order the intake keeps them.
+COLUMNS = (
+    "form_id",
+    "campaign_id",
+    "channel",
+    "created",
+    "consent_text",
+    "utm",
+    "ip_hash",
+    "at",
+    "status",
+    "payload",
+    "actor_id",
+    "error",
+)
 TABLE = "submission"
 _SCHEMA = (
     f"CREATE TABLE IF NOT EXISTS {TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL)"
@@ -76,7 +91,11 @@ def beside(db: Mapping[str, Any]) -> str:
 
 def enabled() -> bool:
     """Whether new submissions go to the intake (on, with an SQLite file, unless turned off)."""
-    return bool(getattr(settings, "LEAD_CAPTURE_INTAKE", False)) and bool(path())
+    return (
+        bool(getattr(settings, "LEAD_CAPTURE_INTAKE", False))
+        and connection.vendor == "sqlite"
+        and bool(path())
+    )
 
 
 def _main_highest() -> int:
@@ -188,8 +207,6 @@ def _insert(rows: list[tuple[int, str]]) -> None:
     this one waited, and the main table counted on) gets a new id: nothing
     is lost either way.
     """
-    from interlock.leads.services_capture import COLUMNS
-
     table = Capture._meta.db_table
     taken = dict(Capture.objects.filter(pk__in=[pk for pk, _row in rows]).values_list("pk", "at"))
     at = COLUMNS.index("at")
@@ -231,8 +248,6 @@ def waiting() -> int:
 
 def find(pk: int) -> Capture | None:
     """A submission still waiting in the intake, as an unsaved pending ``Capture``; or None."""
-    from interlock.leads.services_capture import COLUMNS
-
     file = path()
     if not file or not os.path.exists(file):
         return None

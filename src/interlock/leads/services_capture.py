@@ -39,6 +39,7 @@ from interlock.core import events, policy
 from interlock.core.models import Event
 from interlock.customers import services as customer_services
 from interlock.leads import intake
+from interlock.leads.intake import COLUMNS
 from interlock.leads.models import Capture, CaptureForm
 
 log = logging.getLogger(__name__)
@@ -240,23 +241,6 @@ def capture_accept(
     )
     _insert(capture)
     return capture
-
-
-# The columns a stored submission fills (the intake keeps them in this order).
-COLUMNS = (
-    "form_id",
-    "campaign_id",
-    "channel",
-    "created",
-    "consent_text",
-    "utm",
-    "ip_hash",
-    "at",
-    "status",
-    "payload",
-    "actor_id",
-    "error",
-)
 
 
 def _insert(capture: Capture) -> None:
