@@ -145,17 +145,37 @@ def test_a_move_repeated_after_a_crash_makes_nothing_twice(people: Any, intake_f
 
 
 @sqlite_only
-def test_the_caller_who_waits_gets_the_contact_in_order(people: Any, intake_file: Path) -> None:
+def test_the_caller_who_waits_gets_the_contact_at_once(people: Any, intake_file: Path) -> None:
     queued = capture_accept(actor=None, data=CaptureData(email="vorher@firma.example"))
     capture = lead_capture(
         actor=people.member, data=CaptureData(email="sofort@firma.example"), at=AT
     )
     assert capture.status == "done" and capture.contact.email == "sofort@firma.example"
-    # What waited before it moved too (in order), and is left to the worker.
-    assert intake.waiting() == 0
-    assert Capture.objects.get(pk=queued.pk).status == "pending"
-    assert drain() == 1
+    # Stored in the main table under the intake's next id: the two never meet.
+    assert capture.pk > queued.pk
+    assert Capture.objects.get(pk=capture.pk).status == "done"
+    assert intake.waiting() == 1 and intake.find(capture.pk) is None
+    later = capture_accept(actor=None, data=CaptureData(email="danach@firma.example"))
+    assert later.pk > capture.pk
+    assert drain() == 2
     assert Capture.objects.get(pk=queued.pk).contact.email == "vorher@firma.example"
+    assert Capture.objects.get(pk=later.pk).contact.email == "danach@firma.example"
+
+
+def test_a_waiting_caller_whose_transaction_rolls_back_leaves_nothing(
+    people: Any, intake_file: Path
+) -> None:
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        capture = capture_accept(
+            actor=None, data=CaptureData(email="zurueck@firma.example"), waits=True
+        )
+        raise RuntimeError("the caller failed")
+    assert not Capture.objects.filter(pk=capture.pk).exists()
+    assert intake.waiting() == 0
+    # The id is spent, not reused.
+    assert capture_accept(actor=None, data=CaptureData(email="neu@firma.example")).pk > capture.pk
 
 
 @sqlite_only

@@ -9,6 +9,10 @@ database file, :func:`put` appends the submission to ``<database>-intake.sqlite3
 web requests queue only behind each other there, and the worker writes the
 main file as fast as it can.
 
+A caller who waits for the result (``lead_capture``) writes its capture to
+the main table in its own transaction, under an id it takes from the
+intake's sequence (:func:`reserve`).
+
 The worker moves what waits into the main ``Capture`` table (``pending``)
 with :func:`absorb` before it processes a batch: the rows are inserted in
 one transaction of the main file, then deleted from the intake. A capture's
@@ -165,37 +169,50 @@ def put(values: list[Any]) -> int:
         )
 
 
-def _rows(file: str, *, limit: int, upto: int | None = None) -> list[tuple[int, str]]:
-    conn = _connect(file)
-    if upto is None:
-        query = conn.execute(f"SELECT id, row FROM {TABLE} ORDER BY id LIMIT ?", [limit])
-    else:
-        query = conn.execute(
-            f"SELECT id, row FROM {TABLE} WHERE id <= ? ORDER BY id LIMIT ?", [upto, limit]
-        )
-    return list(query.fetchall())
+def _rows(file: str, *, limit: int) -> list[tuple[int, str]]:
+    query = f"SELECT id, row FROM {TABLE} ORDER BY id LIMIT ?"
+    return list(_connect(file).execute(query, [limit]))
 
 
-def absorb(*, limit: int = 500, upto: int | None = None) -> int:
-    """Move up to ``limit`` waiting submissions (all to ``upto``) into the main table, in order.
+def absorb(*, limit: int = 500) -> int:
+    """Move up to ``limit`` waiting submissions into the main table, in order; how many.
 
-    Returns how many it moved. Nothing to do without an intake file.
+    Nothing to do without an intake file. The worker's drain calls it,
+    outside any transaction: the rows leave the intake once the main file
+    has them.
     """
     file = path()
     if not file or not os.path.exists(file):
         return 0
-    moved = 0
-    while True:
-        rows = _rows(file, limit=limit, upto=upto)
-        if not rows:
-            return moved
-        with transaction.atomic():
-            _insert(rows)
-        with _writing(file):
-            _connect(file).execute(f"DELETE FROM {TABLE} WHERE id <= ?", [rows[-1][0]])
-        moved += len(rows)
-        if upto is None or rows[-1][0] >= upto:
-            return moved
+    rows = _rows(file, limit=limit)
+    if not rows:
+        return 0
+    with transaction.atomic():
+        _insert(rows)
+    with _writing(file):
+        _connect(file).execute(f"DELETE FROM {TABLE} WHERE id <= ?", [rows[-1][0]])
+    return len(rows)
+
+
+def reserve() -> int:
+    """An id from the intake's sequence for a capture stored in the main table directly.
+
+    The caller who waits for the result (``lead_capture``) writes its row in
+    its own transaction; the id is the intake's next one, so it never meets
+    a submission that waits there.
+    """
+    file = path()
+    conn = _connect(file)
+    with _writing(file):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            pk = int(conn.execute(f"INSERT INTO {TABLE} (row) VALUES ('')").lastrowid or 0)
+            conn.execute(f"DELETE FROM {TABLE} WHERE id = ?", [pk])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return pk
 
 
 def _insert(rows: list[tuple[int, str]]) -> None:
@@ -212,17 +229,14 @@ def _insert(rows: list[tuple[int, str]]) -> None:
     at = COLUMNS.index("at")
     keep, renumber = [], []
     for pk, row in rows:
-        values = json.loads(row)
+        values = json.loads(row)  # status among them: pending
         if pk not in taken:
-            keep.append((pk, Capture.Status.PENDING.value, *values))
+            keep.append((pk, *values))
         elif taken[pk] != _moment(values[at]):
             log.warning("capture id %s was taken meanwhile: the submission gets a new one", pk)
-            renumber.append((Capture.Status.PENDING.value, *values))
+            renumber.append(tuple(values))
     with connection.cursor() as cursor:
-        for columns, params in (
-            (("id", "status", *COLUMNS), keep),
-            (("status", *COLUMNS), renumber),
-        ):
+        for columns, params in ((("id", *COLUMNS), keep), (COLUMNS, renumber)):
             if params:
                 marks = ", ".join(["%s"] * len(columns))
                 cursor.executemany(

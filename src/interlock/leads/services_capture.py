@@ -207,12 +207,14 @@ def capture_accept(
     channel: str = "api",
     ip: str = "",
     at: datetime | None = None,
+    waits: bool = False,
 ) -> Capture:
     """Check and store one submission (``pending``): one INSERT, nothing else yet.
 
     Bad input is refused here with a ValidationError per field; what is
-    stored is processed by :func:`lead_capture` (the caller waits) or by the
-    worker (``tasks_capture``), which commits every pending capture in order.
+    stored is processed by :func:`lead_capture` (the caller waits:
+    ``waits``, the row goes to the main table at once) or by the worker
+    (``tasks_capture``), which commits every pending capture in order.
     """
     if actor is not None:
         policy.require(actor, "lead.write")
@@ -239,28 +241,35 @@ def capture_accept(
         payload=payload,
         actor=actor if getattr(actor, "pk", None) else None,
     )
-    _insert(capture)
+    _insert(capture, waits=waits)
     return capture
 
 
-def _insert(capture: Capture) -> None:
+def _insert(capture: Capture, *, waits: bool) -> None:
     """One INSERT of plain SQL (the ORM's statement costs more than the write itself).
 
-    On SQLite the row goes to the intake file (``leads.intake``), so that the
-    request does not wait for the worker's writes to the main file.
+    On SQLite a submission for the worker goes to the intake file
+    (``leads.intake``), so that the request does not wait for the worker's
+    writes to the main file; one the caller waits for goes to the main table
+    under an id from the intake's sequence.
     """
     values = [getattr(capture, name) for name in COLUMNS]
     values[COLUMNS.index("utm")] = json.dumps(capture.utm)
     values[COLUMNS.index("payload")] = json.dumps(capture.payload)
     values[COLUMNS.index("at")] = connection.ops.adapt_datetimefield_value(capture.at)
-    if intake.enabled():
+    queued = intake.enabled()
+    if queued and not waits:
         capture.pk = intake.put(values)
     else:
+        columns = list(COLUMNS)
+        if queued:
+            columns.insert(0, "id")
+            values.insert(0, intake.reserve())
         table = Capture._meta.db_table
         marks = ", ".join(["%s"] * len(values))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks}) RETURNING id",  # noqa: S608
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) RETURNING id",  # noqa: S608
                 values,
             )
             capture.pk = cursor.fetchone()[0]
@@ -306,8 +315,9 @@ def lead_capture(
     """
     from interlock.leads.capture_one import process_one
 
-    capture = capture_accept(actor=actor, data=data, form=form, channel=channel, ip=ip, at=at)
-    intake.absorb(upto=capture.pk)  # from the intake into the main table (SQLite)
+    capture = capture_accept(
+        actor=actor, data=data, form=form, channel=channel, ip=ip, at=at, waits=True
+    )
     capture = process_one(capture)
     if capture.status == Capture.Status.FAILED:
         raise ValidationError(capture.error)
