@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +29,9 @@ from interlock.core import events
 from interlock.customers.models import Account, Contact
 from interlock.leads.models import Assignment, Handoff, LeadProfile, LeadSettings, RoutingRule
 from interlock.org.models import Membership, Team, User
+
+if TYPE_CHECKING:
+    from interlock.org.selectors import Absences
 
 CONDITION_KEYS = ("countries", "states", "regions", "sizes", "accounts")
 MAX_VALUES = 500  # per condition list; a rule is read on every routed lead
@@ -214,7 +217,7 @@ class Router:
         self._locked: set[int] = set()
         self._reps: dict[int, list[User]] = {}
         self._load: dict[int, int] = {}
-        self._absences: Any = None
+        self._absences: Absences | None = None
 
     def rules(self) -> list[RoutingRule]:
         if self._rules is None:
