@@ -134,10 +134,10 @@ def _seed_handoffs(contacts: int, owners: list[int], fixtures: dict[str, Any]) -
         cursor.execute(
             f"{prefix}INSERT INTO leads_handoff (id, contact_id, team_id, assignee_id, "
             "handed_at, status, responded_at, response_seconds, reason_id, comment, dispute, "
-            "dispute_comment, settlement_note, source, campaign_id) "
+            "dispute_comment, settlement_note, answer_note, source, campaign_id) "
             f"SELECT n, n, {teams[0]} + n % {len(teams)}, {owner}, {_when(handed)}, {status}, "
             f"{_when(f'{handed} + {answer}')}, {answer}, "
-            f"CASE WHEN n % 5 = 0 THEN {fixtures['reason']} ELSE NULL END, '', '', '', '', "
+            f"CASE WHEN n % 5 = 0 THEN {fixtures['reason']} ELSE NULL END, '', '', '', '', '', "
             f"{_case(c, SOURCES)}, NULL {source}"
         )
         cursor.execute(
