@@ -19,6 +19,7 @@ runs tasks at once) never waits for itself.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,8 +53,6 @@ def _others() -> bool:
 
 def give_way(max_wait: float = MAX_WAIT) -> float:
     """Wait while urgent work runs in another thread (at most ``max_wait``); returns seconds waited."""
-    import time
-
     with _changed:
         if not _others():
             return 0.0

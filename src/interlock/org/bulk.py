@@ -660,7 +660,7 @@ def write_events(
             (pk, s.name, pending, 0, None, "", None)
             for pk, payload in zip(ids, _payloads(rows, wanted), strict=True)
             for s in wanted
-            if not (s.unless and payload.get(s.unless))
+            if s.takes(event_type, payload)
         ]
         _write(cursor, EventDelivery._meta.db_table, _DELIVERY_COLS, deliveries)
         if deliver and deliveries:
